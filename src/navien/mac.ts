@@ -1,0 +1,31 @@
+import { NavienError } from './errors';
+
+/**
+ * Navien identifies a device by the MAC address the REST API returns: 12 lowercase hex
+ * characters without separators. Users may type it with colons or dashes, or in capitals.
+ */
+export function normalizeMac(input: string): string {
+  const compact = input
+    .trim()
+    .toLowerCase()
+    .replace(/[:\-\s.]/g, '');
+  if (!/^[0-9a-f]{12}$/.test(compact)) {
+    throw new NavienError(
+      'NAVIEN_INVALID_INPUT',
+      `"${input.slice(0, 40)}" is not a device MAC address (expected 12 hex digits, e.g. a4c1382f09be)`,
+    );
+  }
+  return compact;
+}
+
+export function isMac(input: unknown): input is string {
+  return (
+    typeof input === 'string' &&
+    /^[0-9a-f]{12}$/.test(
+      input
+        .trim()
+        .toLowerCase()
+        .replace(/[:\-\s.]/g, ''),
+    )
+  );
+}
