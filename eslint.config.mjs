@@ -3,7 +3,14 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'nodes/**', '.demo/**', 'test-artifacts/**', 'examples/**'],
+    ignores: [
+      'test/support/*.cjs',
+      'node_modules/**',
+      'nodes/**',
+      '.demo/**',
+      'test-artifacts/**',
+      'examples/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -19,7 +26,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.mjs', '**/*.js'],
+    files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
   },
   {
