@@ -1,0 +1,305 @@
+import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { REQUEST_TIMEOUT_MS } from './constants';
+import { NavienError, type NavienErrorCode, type NavienErrorDetails } from './errors';
+import { silentLogger, type Logger } from './types';
+
+/** One call to the Navien REST API (NAVIEN-PROTOCOL.md §1.1). */
+export interface NavienRequest {
+  method: 'GET' | 'POST' | 'PUT';
+  /** Path below the base URL, e.g. "/device/list". */
+  path: string;
+  body?: object;
+  query?: Record<string, string | number | boolean | null | undefined>;
+  /** Raw access token for the `authorization` header (no "Bearer"). */
+  token?: string;
+  signal?: AbortSignal;
+}
+
+export interface NavienHttpOptions {
+  baseUrl: string;
+  timeoutMs?: number;
+  logger?: Logger;
+  /** Total tries for 429 / 5xx / network failures (default 3). */
+  maxAttempts?: number;
+  /** Longest Retry-After we sit out inside one request; longer ones fail at once (default 5 min). */
+  maxRetryWaitMs?: number;
+  /** First backoff step; doubled per attempt, jittered ×0.5–1.5 (default 1 s). */
+  baseBackoffMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+/** A failure the API itself reported; keeps the API's `msg` for callers that must read it. */
+export class NavienHttpError extends NavienError {
+  /** The `msg` of the `{code, msg, data}` envelope, trimmed. */
+  readonly apiMessage?: string;
+
+  constructor(
+    code: NavienErrorCode,
+    message: string,
+    details: NavienErrorDetails & { apiMessage?: string },
+  ) {
+    super(code, message, details);
+    if (details.apiMessage !== undefined) this.apiMessage = details.apiMessage;
+  }
+}
+
+interface Envelope {
+  code?: unknown;
+  msg?: unknown;
+  data?: unknown;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ERR_NETWORK',
+  'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
+
+const defaultSleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * Thin, polite JSON client for the Navien REST API: envelope checking, error mapping to
+ * NavienError, and retries with backoff for 429 / 5xx / network failures. Knows nothing about
+ * tokens beyond putting one in a header.
+ */
+export class NavienHttp {
+  readonly baseUrl: string;
+  private readonly client: AxiosInstance;
+  private readonly logger: Logger;
+  private readonly maxAttempts: number;
+  private readonly maxRetryWaitMs: number;
+  private readonly baseBackoffMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(opts: NavienHttpOptions) {
+    this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
+    this.logger = opts.logger ?? silentLogger;
+    this.maxAttempts = Math.max(1, opts.maxAttempts ?? 3);
+    this.maxRetryWaitMs = opts.maxRetryWaitMs ?? 5 * 60_000;
+    this.baseBackoffMs = opts.baseBackoffMs ?? 1000;
+    this.sleep = opts.sleep ?? defaultSleep;
+    this.random = opts.random ?? Math.random;
+    this.client = axios.create({
+      baseURL: this.baseUrl,
+      timeout: opts.timeoutMs ?? REQUEST_TIMEOUT_MS,
+      // We read status and body ourselves; a proxy from the environment must not reroute us.
+      validateStatus: () => true,
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      proxy: false,
+      maxRedirects: 0,
+    });
+  }
+
+  /** Sends the request and returns the envelope's `data`, or throws a NavienError. */
+  async request<T>(req: NavienRequest): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      throwIfAborted(req.signal, req);
+      try {
+        return await this.once<T>(req);
+      } catch (err) {
+        const error = err as NavienError;
+        const wait = this.retryDelay(error, attempt);
+        if (wait === undefined) throw error;
+        if (wait > this.maxRetryWaitMs) {
+          throw withRetryAfter(error, wait);
+        }
+        this.logger.debug(
+          `Navien ${req.method} ${req.path} failed (${error.code}); retry ${attempt + 1}/${this.maxAttempts} in ${Math.round(wait)} ms`,
+        );
+        await abortableSleep(this.sleep(wait), req);
+      }
+    }
+  }
+
+  /** Delay before the next attempt, or undefined when this error must not be retried. */
+  private retryDelay(error: NavienError, attempt: number): number | undefined {
+    if (attempt >= this.maxAttempts) return undefined;
+    const status = error.httpStatus ?? error.apiCode ?? 0;
+    const retriable =
+      error.code === 'NAVIEN_NETWORK' ||
+      error.code === 'NAVIEN_RATE_LIMITED' ||
+      (error.code === 'NAVIEN_API_ERROR' && status >= 500 && status <= 599);
+    if (!retriable) return undefined;
+    if (error.retryAfterMs !== undefined) return error.retryAfterMs;
+    const exponential = this.baseBackoffMs * 2 ** (attempt - 1);
+    return Math.min(exponential * (0.5 + this.random()), MAX_BACKOFF_MS);
+  }
+
+  private async once<T>(req: NavienRequest): Promise<T> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': 'node-red-contrib-navien',
+    };
+    if (req.token) headers.authorization = req.token;
+    let response: AxiosResponse<string>;
+    try {
+      response = await this.client.request<string>({
+        method: req.method,
+        url: req.path,
+        headers,
+        params: req.query ? dropNullish(req.query) : undefined,
+        data: req.body ? dropNullish(req.body) : undefined,
+        signal: req.signal,
+      });
+    } catch (err) {
+      throw transportError(err, req);
+    }
+    return parseResponse<T>(response, req);
+  }
+}
+
+function parseResponse<T>(response: AxiosResponse<string>, req: NavienRequest): T {
+  const status = response.status;
+  const text = typeof response.data === 'string' ? response.data : '';
+  const where = `${req.method} ${req.path}`;
+  const retryAfterMs = parseRetryAfter(headerValue(response, 'retry-after'));
+  let envelope: Envelope | undefined;
+  if (text.trim() !== '') {
+    const contentType = headerValue(response, 'content-type') ?? '';
+    if (/html/i.test(contentType) || /^\s*</.test(text)) {
+      throw new NavienError(
+        'NAVIEN_API_ERROR',
+        `Navien server answered ${where} with an HTML page (HTTP ${status}) instead of JSON`,
+        { httpStatus: status, retryAfterMs, retriable: status === 429 || status >= 500 },
+      );
+    }
+    try {
+      envelope = JSON.parse(text) as Envelope;
+    } catch {
+      throw new NavienError(
+        'NAVIEN_API_ERROR',
+        `Navien server answered ${where} with invalid JSON (HTTP ${status})`,
+        { httpStatus: status, retryAfterMs, retriable: status === 429 || status >= 500 },
+      );
+    }
+  }
+  const bodyCode =
+    envelope && typeof envelope === 'object' && typeof envelope.code === 'number'
+      ? envelope.code
+      : undefined;
+  const apiCode = bodyCode ?? status;
+  const httpOk = status >= 200 && status <= 299;
+  if (httpOk && apiCode === 200) {
+    if (envelope === undefined || typeof envelope !== 'object') {
+      throw new NavienError('NAVIEN_API_ERROR', `Navien server answered ${where} with no body`, {
+        httpStatus: status,
+      });
+    }
+    return envelope.data as T;
+  }
+  const apiMessage =
+    envelope && typeof envelope.msg === 'string' ? envelope.msg.slice(0, 200) : undefined;
+  const said = apiMessage ? `: ${apiMessage}` : '';
+  const details = { apiCode, httpStatus: status, retryAfterMs, apiMessage };
+  if (apiCode === 401 || status === 401) {
+    throw new NavienHttpError(
+      'NAVIEN_AUTH_FAILED',
+      `Navien refused ${where} as unauthorized (401)${said}`,
+      { ...details, apiCode: 401 },
+    );
+  }
+  if (apiCode === 429 || status === 429) {
+    throw new NavienHttpError(
+      'NAVIEN_RATE_LIMITED',
+      `Navien is rate-limiting requests (429) on ${where}${said}`,
+      details,
+    );
+  }
+  const statusNote = status !== apiCode ? `, HTTP ${status}` : '';
+  throw new NavienHttpError(
+    'NAVIEN_API_ERROR',
+    `Navien API error ${apiCode}${statusNote} on ${where}${said}`,
+    { ...details, retriable: status >= 500 || apiCode >= 500 },
+  );
+}
+
+/** Maps an axios transport failure; the axios error itself is not kept (its config holds secrets). */
+function transportError(err: unknown, req: NavienRequest): NavienError {
+  const where = `${req.method} ${req.path}`;
+  if (req.signal?.aborted || axios.isCancel(err)) {
+    return new NavienError('NAVIEN_CANCELLED', `Navien request ${where} was cancelled`);
+  }
+  const code = axios.isAxiosError(err) ? err.code : undefined;
+  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') {
+    return new NavienError('NAVIEN_TIMEOUT', `Navien did not answer ${where} in time`);
+  }
+  const reason = code && NETWORK_CODES.has(code) ? code : (code ?? 'unknown error');
+  return new NavienError(
+    'NAVIEN_NETWORK',
+    `Cannot reach the Navien server for ${where} (${reason})`,
+  );
+}
+
+function headerValue(response: AxiosResponse, name: string): string | undefined {
+  const value: unknown = (response.headers as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Retry-After as milliseconds: delta-seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** The Navien library drops null/undefined keys before sending (§1.1). */
+export function dropNullish<T extends object>(input: T): Partial<T> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(input)) {
+    if (value !== null && value !== undefined) out[key] = value;
+  }
+  return out as Partial<T>;
+}
+
+function withRetryAfter(error: NavienError, retryAfterMs: number): NavienError {
+  return new NavienError(
+    error.code,
+    `${error.message} (server asks to wait ${Math.ceil(retryAfterMs / 1000)} s)`,
+    {
+      retriable: true,
+      apiCode: error.apiCode,
+      httpStatus: error.httpStatus,
+      retryAfterMs,
+    },
+  );
+}
+
+function cancelled(req: NavienRequest): NavienError {
+  return new NavienError(
+    'NAVIEN_CANCELLED',
+    `Navien request ${req.method} ${req.path} was cancelled`,
+  );
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, req: NavienRequest): void {
+  if (signal?.aborted) throw cancelled(req);
+}
+
+/** Waits for `sleeping` unless the request's signal aborts first. */
+async function abortableSleep(sleeping: Promise<void>, req: NavienRequest): Promise<void> {
+  const signal = req.signal;
+  if (!signal) return sleeping;
+  throwIfAborted(signal, req);
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(cancelled(req));
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    await Promise.race([sleeping, aborted]);
+  } finally {
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}
