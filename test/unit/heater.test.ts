@@ -198,13 +198,13 @@ describe('simulated NWP500 heater', () => {
     const answer = h.energyUsage(when.getUTCFullYear(), [when.getUTCMonth() + 1]);
     assert.equal(answer.typeOfUsage, 1);
     assert.equal(answer.usage.length, 1);
-    const month = answer.usage[0]!;
+    const month = answer.usage[0];
     assert.equal(month.data.length, 31);
-    const today = month.data[when.getUTCDate() - 1]!;
+    const today = month.data[when.getUTCDate() - 1];
     assert.ok(today.hpUsage > 0, 'heat pump energy');
     assert.ok(today.heUsage > 0, 'element energy in high-demand mode');
-    assert.ok(month.data[0]!.hpUsage > 0, 'invented history before the start');
-    assert.equal(month.data[30]!.hpUsage, 0, 'nothing in the future');
+    assert.ok(month.data[0].hpUsage > 0, 'invented history before the start');
+    assert.equal(month.data[30].hpUsage, 0, 'nothing in the future');
     assert.equal(
       answer.total.hpUsage,
       month.data.reduce((sum, d) => sum + d.hpUsage, 0),
