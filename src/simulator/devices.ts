@@ -7,11 +7,13 @@ import { clientResponseTopic, responseTopic as ackTopic } from '../navien/mqtt/t
 import { NWP500_DEVICE_TYPE } from '../navien/constants';
 import type { Heater } from './heater';
 
-/** The part of the simulator broker this module needs. */
+/** The part of the simulator broker (broker.ts) this module needs. */
 export interface DeviceBus {
-  /** Calls the handler for every publish a client makes; returns an unsubscribe function. */
-  onPublish(handler: (topic: string, payload: Buffer, clientId: string | null) => void): () => void;
-  publish(topic: string, payload: string): Promise<void>;
+  /** Calls the handler for every publish a client makes; returns a function that stops it. */
+  onPublish(
+    handler: (message: { topic: string; payload: Buffer; clientId: string }) => void,
+  ): () => void;
+  publish(topic: string, payload: string, qos?: 0 | 1): Promise<void>;
 }
 
 export interface DeviceHostOptions {
@@ -85,7 +87,7 @@ export function attachHeaters(
   let stopped = false;
 
   const send = (topic: string, body: object): void => {
-    bus.publish(topic, JSON.stringify(body)).catch((err: unknown) => {
+    bus.publish(topic, JSON.stringify(body), 1).catch((err: unknown) => {
       if (!stopped) log(`publish to ${topic} failed: ${String(err)}`);
     });
   };
@@ -133,8 +135,9 @@ export function attachHeaters(
     }
   };
 
-  const unsubscribe = bus.onPublish((topic, payload, clientId) => {
-    if (stopped || clientId === null) return;
+  // Only client publishes reach the handler, so the heaters never hear their own answers.
+  const unsubscribe = bus.onPublish(({ topic, payload }) => {
+    if (stopped) return;
     const match = TOPIC.exec(topic);
     if (!match) return;
     const [, mac, suffix] = match as unknown as [string, string, string];

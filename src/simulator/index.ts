@@ -1,0 +1,162 @@
+/**
+ * The whole simulated Navien cloud on loopback: the REST API, the MQTT broker and simulated
+ * NWP500 heaters answering on it, plus optional faults to rehearse outages.
+ */
+import { startBroker, type TestBroker } from './broker';
+import { attachHeaters, type DeviceHost } from './devices';
+import { Heater } from './heater';
+import {
+  controllerSerialFor,
+  DEMO_EMAIL,
+  DEMO_PASSWORD,
+  generateDeviceEntry,
+  startRestServer,
+  type RestServer,
+} from './rest-server';
+
+export { Heater } from './heater';
+export { DEMO_EMAIL, DEMO_PASSWORD } from './rest-server';
+
+export interface SimulatorFaults {
+  /** Every N seconds every issued access token is expired server-side, so REST calls get 401. */
+  expireTokensEverySec?: number;
+  /** Every N seconds the next request to each device endpoint is answered with HTTP 500. */
+  error500EverySec?: number;
+  /** Every REST answer is delayed by this many ms. */
+  slowMs?: number;
+  /** Every N seconds the broker disconnects every MQTT client. */
+  dropMqttEverySec?: number;
+  /** Answer MQTT WebSocket upgrades with 403, as AWS IoT does for expired credentials. */
+  refuseUpgrades?: boolean;
+  /** Error code (§3.4) shown by the first heater, optionally with a sub code. */
+  errorCode?: number;
+  subErrorCode?: number;
+}
+
+export interface SimulatorOptions {
+  /** Loopback address to bind (default 127.0.0.1). */
+  host?: string;
+  /** 0 (default) picks a free port. */
+  restPort?: number;
+  mqttPort?: number;
+  /** Number of simulated heaters (default 2). */
+  devices?: number;
+  /** How many of them (the last ones) are offline: listed as disconnected, silent on MQTT. */
+  offline?: number;
+  accessTokenLifetimeSec?: number;
+  awsLifetimeSec?: number;
+  /** Simulated seconds per real second (default 1). */
+  speed?: number;
+  faults?: SimulatorFaults;
+  /** Where the device host reports refused or ignored requests (default: nowhere). */
+  log?: (line: string) => void;
+}
+
+export interface Simulator {
+  /** REST base URL for the account's apiUrl, e.g. http://127.0.0.1:18380/api/v2.1. */
+  readonly apiUrl: string;
+  /** MQTT URL for the account's mqttUrl, e.g. ws://127.0.0.1:18381/mqtt. */
+  readonly mqttUrl: string;
+  readonly email: string;
+  readonly password: string;
+  /** Simulated heaters by MAC. */
+  readonly heaters: Map<string, Heater>;
+  readonly rest: RestServer;
+  readonly broker: TestBroker;
+  readonly deviceHost: DeviceHost;
+  close(): Promise<void>;
+}
+
+/** Initial modes for the generated heaters, so a dashboard shows some variety. */
+const MODES = [3, 1, 4, 2] as const;
+/** Keep the REST request log of a long-running simulator bounded. */
+const MAX_LOGGED_REQUESTS = 500;
+const DEVICE_PATHS = ['/device/list', '/device/info', '/device/firmware/info', '/device/tou'];
+
+export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
+  const host = opts.host ?? '127.0.0.1';
+  const count = Math.max(0, Math.floor(opts.devices ?? 2));
+  const offline = Math.min(count, Math.max(0, Math.floor(opts.offline ?? 0)));
+  const faults = opts.faults ?? {};
+
+  const entries = Array.from({ length: count }, (_, i) => {
+    const entry = generateDeviceEntry(i);
+    if (i >= count - offline) entry.deviceInfo.connected = 1;
+    return entry;
+  });
+  const heaters = new Map<string, Heater>();
+  entries.forEach((entry, i) => {
+    const mac = entry.deviceInfo.macAddress;
+    const heater = new Heater({
+      mac,
+      additionalValue: entry.deviceInfo.additionalValue,
+      deviceName: entry.deviceInfo.deviceName,
+      controllerSerialNumber: controllerSerialFor(mac),
+      mode: MODES[i % MODES.length],
+      // Energy history should line up with the real calendar the nodes ask about.
+      startTime: Date.now(),
+      seed: 1000 + i,
+    });
+    heater.connected = i < count - offline;
+    heaters.set(mac, heater);
+  });
+  const first = heaters.values().next();
+  if (!first.done && faults.errorCode)
+    first.value.injectError(faults.errorCode, faults.subErrorCode ?? 0);
+
+  const rest = await startRestServer({
+    host,
+    port: opts.restPort ?? 0,
+    devices: entries,
+    accessTokenLifetimeSec: opts.accessTokenLifetimeSec,
+    awsLifetimeSec: opts.awsLifetimeSec,
+  });
+  let broker: TestBroker;
+  try {
+    broker = await startBroker({ host, port: opts.mqttPort ?? 0 });
+  } catch (err) {
+    await rest.close();
+    throw err;
+  }
+  const deviceHost = attachHeaters(broker, heaters, { speed: opts.speed ?? 1, log: opts.log });
+
+  const timers: NodeJS.Timeout[] = [];
+  const every = (seconds: number | undefined, fn: () => void): void => {
+    if (!seconds || seconds <= 0) return;
+    const timer = setInterval(fn, seconds * 1000);
+    timer.unref();
+    timers.push(timer);
+  };
+  if (faults.slowMs && faults.slowMs > 0) rest.setFault('*', { delayMs: faults.slowMs });
+  if (faults.refuseUpgrades) broker.refuseUpgrades(403);
+  every(faults.expireTokensEverySec, () => rest.expireAllTokens());
+  every(faults.error500EverySec, () => {
+    for (const path of DEVICE_PATHS)
+      rest.setFault(path, { status: 500, delayMs: faults.slowMs, times: 1 });
+  });
+  every(faults.dropMqttEverySec, () => broker.dropClients());
+  every(60, () => {
+    const extra = rest.requests.length - MAX_LOGGED_REQUESTS;
+    if (extra > 0) rest.requests.splice(0, extra);
+  });
+
+  let closed: Promise<void> | null = null;
+  return {
+    apiUrl: rest.url,
+    mqttUrl: broker.url,
+    email: DEMO_EMAIL,
+    password: DEMO_PASSWORD,
+    heaters,
+    rest,
+    broker,
+    deviceHost,
+    close() {
+      closed ??= (async () => {
+        for (const timer of timers) clearInterval(timer);
+        deviceHost.stop();
+        await Promise.allSettled([broker.close(), rest.close()]);
+      })();
+      return closed;
+    },
+  };
+}
