@@ -1,0 +1,61 @@
+/** MQTT topic names of the Navien cloud (NAVIEN-PROTOCOL.md §2.4, §2.5). */
+
+/** What a device is addressed by in topics and envelopes. */
+export interface DeviceAddress {
+  macAddress: string;
+  additionalValue: string;
+  deviceType: number;
+}
+
+function deviceSegment(deviceType: number, mac: string): string {
+  return `cmd/${deviceType}/navilink-${mac}`;
+}
+
+/** `cmd/<type>/navilink-<mac>/<suffix>`, e.g. suffix "st", "st/did", "ctrl". */
+export function deviceTopic(deviceType: number, mac: string, suffix: string): string {
+  return `${deviceSegment(deviceType, mac)}/${suffix}`;
+}
+
+/** Wildcard covering everything about one device (status, features, echoes). */
+export function deviceWildcardTopic(deviceType: number, mac: string): string {
+  return `${deviceSegment(deviceType, mac)}/#`;
+}
+
+export function statusRequestTopic(deviceType: number, mac: string): string {
+  return deviceTopic(deviceType, mac, 'st');
+}
+
+export function featureRequestTopic(deviceType: number, mac: string): string {
+  return deviceTopic(deviceType, mac, 'st/did');
+}
+
+export function controlTopic(deviceType: number, mac: string): string {
+  return deviceTopic(deviceType, mac, 'ctrl');
+}
+
+/** The ack topic the library names in requests: `cmd/<type>/navilink-<mac>/<clientId>/res`. */
+export function responseTopic(deviceType: number, mac: string, clientId: string): string {
+  return `${deviceSegment(deviceType, mac)}/${clientId}/res`;
+}
+
+/** Client-keyed answers (reservations, TOU, energy): `cmd/<type>/<clientId>/res/<suffix>`. */
+export function clientResponseTopic(deviceType: number, clientId: string, suffix: string): string {
+  return `cmd/${deviceType}/${clientId}/res/${suffix}`;
+}
+
+/** `evt/<type>/navilink-<mac>/<suffix>` (app-connection event). */
+export function eventTopic(deviceType: number, mac: string, suffix: string): string {
+  return `evt/${deviceType}/navilink-${mac}/${suffix}`;
+}
+
+/** MQTT filter matching ('+' one level, '#' the rest, including the parent level). */
+export function topicMatches(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length) return false;
+    if (f[i] !== '+' && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
+}

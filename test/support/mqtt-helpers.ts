@@ -1,0 +1,50 @@
+/** Small helpers shared by the MQTT tests: polling waits and a mutable credential holder. */
+import type { EventEmitter } from 'node:events';
+import type { AwsCredentials } from '../../src/navien/types';
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `check` until it returns true; fails after `timeoutMs` with `what` in the message. */
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+/** Resolves with the arguments of the next `event`; fails after `timeoutMs`. */
+export function nextEvent<T extends unknown[] = unknown[]>(
+  emitter: EventEmitter,
+  event: string,
+  timeoutMs = 5000,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      emitter.off(event, listener);
+      reject(new Error(`timed out waiting for '${event}'`));
+    }, timeoutMs);
+    const listener = (...args: unknown[]): void => {
+      clearTimeout(timer);
+      resolve(args as T);
+    };
+    emitter.once(event, listener);
+  });
+}
+
+export function credentials(id: string, expiresAt?: number): AwsCredentials {
+  const c: AwsCredentials = {
+    accessKeyId: id,
+    secretKey: `secret-of-${id}`,
+    sessionToken: `token/of+${id}=`,
+  };
+  if (expiresAt !== undefined) c.expiresAt = expiresAt;
+  return c;
+}
+
+/** TCP sockets the process holds (for leak checks). */
+export function openTcpHandles(): number {
+  return process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+}

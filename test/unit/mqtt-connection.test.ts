@@ -1,0 +1,381 @@
+import { strict as assert } from 'node:assert';
+import { connect, type MqttClient } from 'mqtt';
+import { NavienError } from '../../src/navien/errors';
+import { NavienMqtt, type NavienMqttOptions } from '../../src/navien/mqtt/connection';
+import { startBroker, type TestBroker } from '../../src/simulator/broker';
+import type { AwsCredentials } from '../../src/navien/types';
+import { startMosquitto, type MosquittoHandle } from '../support/mosquitto';
+import { credentials, nextEvent, openTcpHandles, sleep, waitFor } from '../support/mqtt-helpers';
+
+describe('NavienMqtt against the loopback aedes broker', function () {
+  this.timeout(15000);
+  let broker: TestBroker;
+  const clients: NavienMqtt[] = [];
+
+  function make(
+    over: Partial<NavienMqttOptions> & { creds?: () => AwsCredentials | undefined } = {},
+  ) {
+    let creds = credentials('AKIDONE');
+    const m = new NavienMqtt({
+      url: broker.url,
+      clientId: over.clientId ?? `navien-test-${clients.length}`,
+      credentials: over.creds ?? (() => creds),
+      renewCredentials:
+        over.renewCredentials ??
+        (() => {
+          creds = credentials('AKIDRENEWED');
+          return Promise.resolve();
+        }),
+      backoff: over.backoff ?? { initialMs: 100, maxMs: 2000 },
+      connectTimeoutMs: over.connectTimeoutMs ?? 2000,
+      random: over.random ?? (() => 0.5),
+    });
+    clients.push(m);
+    return m;
+  }
+
+  beforeEach(async () => {
+    broker = await startBroker();
+  });
+
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close()));
+    await broker.close();
+  });
+
+  it('signs the upgrade with the current credentials on every (re)connect', async () => {
+    let creds = credentials('AKIDFIRST');
+    const m = make({ creds: () => creds });
+    m.acquire();
+    await nextEvent(m, 'connected');
+    const first = broker.upgrades[0];
+    assert.equal(first.path, '/mqtt');
+    assert.match(
+      first.query['X-Amz-Credential'],
+      /^AKIDFIRST\/\d{8}\/us-east-1\/iotdevicegateway\/aws4_request$/,
+    );
+    assert.match(first.query['X-Amz-Signature'], /^[0-9a-f]{64}$/);
+    assert.equal(first.query['X-Amz-Security-Token'], 'token/of+AKIDFIRST=');
+    assert.match(first.rawQuery, /X-Amz-Security-Token=token%2Fof%2BAKIDFIRST%3D$/);
+    assert.ok(first.query['X-Amz-Date']);
+
+    creds = credentials('AKIDSECOND');
+    await sleep(1100); // a new second, so X-Amz-Date must differ too
+    const again = nextEvent(m, 'connected');
+    broker.dropClients();
+    await again;
+    const second = broker.upgrades[broker.upgrades.length - 1];
+    assert.match(second.query['X-Amz-Credential'], /^AKIDSECOND\//);
+    assert.notEqual(second.query['X-Amz-Date'], first.query['X-Amz-Date']);
+    assert.notEqual(second.query['X-Amz-Signature'], first.query['X-Amz-Signature']);
+  });
+
+  it('opens one broker connection for 100 acquires and none after 100 releases', async () => {
+    const baseline = openTcpHandles();
+    const m = make();
+    for (let i = 0; i < 100; i++) m.acquire();
+    await nextEvent(m, 'connected');
+    await sleep(100);
+    assert.equal(broker.connectionCount(), 1);
+    assert.equal(broker.upgrades.length, 1);
+    for (let i = 0; i < 100; i++) m.release();
+    assert.equal(m.state, 'idle');
+    await waitFor(() => broker.connectionCount() === 0, 'broker to see the disconnect');
+    await waitFor(() => openTcpHandles() <= baseline, 'client sockets to close');
+
+    // acquire/release churn leaves nothing behind either
+    for (let i = 0; i < 100; i++) {
+      m.acquire();
+      m.release();
+    }
+    await sleep(300);
+    await waitFor(() => broker.connectionCount() === 0, 'no connections after churn');
+    await waitFor(() => openTcpHandles() <= baseline, 'no sockets after churn');
+    assert.equal(m.state, 'idle');
+    assert.equal(m.refCount, 0);
+  });
+
+  it('never puts more than 8 topics in one SUBSCRIBE, also when resubscribing', async () => {
+    const packets: string[][] = [];
+    broker.onSubscribe((subs) => packets.push(subs.map((s) => s.topic)));
+    const m = make();
+    for (let i = 0; i < 20; i++) m.subscribe(`cmd/52/navilink-${i}/#`, () => undefined);
+    m.acquire();
+    await nextEvent(m, 'connected');
+    assert.equal(packets.flat().length, 20);
+    assert.ok(
+      packets.every((p) => p.length <= 8),
+      JSON.stringify(packets.map((p) => p.length)),
+    );
+
+    // 12 new topics in one tick while connected
+    packets.length = 0;
+    for (let i = 20; i < 32; i++) m.subscribe(`cmd/52/navilink-${i}/#`, () => undefined);
+    await waitFor(() => packets.flat().length === 12, '12 new subscriptions');
+    assert.ok(packets.every((p) => p.length <= 8));
+
+    packets.length = 0;
+    const again = nextEvent(m, 'connected');
+    broker.dropClients();
+    await again;
+    assert.equal(new Set(packets.flat()).size, 32);
+    assert.ok(packets.every((p) => p.length <= 8));
+    assert.ok(packets.every((p) => p.every((t) => t.startsWith('cmd/52/'))));
+  });
+
+  it('refcounts topics: one SUBSCRIBE per topic, UNSUBSCRIBE only when the last handler goes', async () => {
+    const subscribed: string[] = [];
+    const unsubscribed: string[] = [];
+    broker.onSubscribe((subs) => subscribed.push(...subs.map((s) => s.topic)));
+    broker.aedes.on('unsubscribe', (topics: string[]) => unsubscribed.push(...topics));
+    const m = make();
+    m.acquire();
+    await nextEvent(m, 'connected');
+    const got: string[] = [];
+    const offA = m.subscribe('dev/+/x', (t) => got.push(`a:${t}`));
+    const offB = m.subscribe('dev/+/x', (t) => got.push(`b:${t}`));
+    await m.whenSubscribed('dev/+/x');
+    assert.deepEqual(subscribed, ['dev/+/x']);
+    await broker.publish('dev/1/x', '{}');
+    await waitFor(() => got.length === 2, 'both handlers');
+    offA();
+    offA(); // idempotent
+    await sleep(100);
+    assert.deepEqual(unsubscribed, []);
+    offB();
+    await waitFor(() => unsubscribed.length === 1, 'UNSUBSCRIBE');
+    assert.deepEqual(unsubscribed, ['dev/+/x']);
+  });
+
+  it('resumes after a broker restart, resubscribes and fires connected again', async () => {
+    const m = make();
+    const got: string[] = [];
+    m.subscribe('a/#', (_t, p) => got.push(p.toString()));
+    m.acquire();
+    await nextEvent(m, 'connected');
+    await broker.stop();
+    await waitFor(() => m.state === 'reconnecting', 'reconnecting state');
+    await assert.rejects(
+      m.publish('a/b', {}),
+      (e: NavienError) => e.code === 'NAVIEN_MQTT_UNAVAILABLE',
+    );
+    await sleep(300);
+    const again = nextEvent(m, 'connected');
+    await broker.start();
+    await again;
+    assert.equal(m.state, 'connected');
+    await broker.publish('a/b', 'after-restart');
+    await waitFor(() => got.includes('after-restart'), 'message after restart');
+  });
+
+  it('renews credentials after an HTTP 403 upgrade and reconnects with the new key', async () => {
+    let creds = credentials('AKIDOLD');
+    const reasons: string[] = [];
+    const m = make({
+      creds: () => creds,
+      renewCredentials: (reason) => {
+        reasons.push(reason);
+        creds = credentials('AKIDNEW');
+        broker.refuseUpgrades(null);
+        return Promise.resolve();
+      },
+    });
+    m.acquire();
+    await nextEvent(m, 'connected');
+    broker.refuseUpgrades(403);
+    const again = nextEvent(m, 'connected');
+    broker.dropClients();
+    await again;
+    assert.deepEqual(reasons, ['forbidden']);
+    const refused = broker.upgrades.filter((u) => u.refused === 403);
+    assert.equal(refused.length, 1);
+    const last = broker.upgrades[broker.upgrades.length - 1];
+    assert.equal(last.refused, null);
+    assert.match(last.query['X-Amz-Credential'], /^AKIDNEW\//);
+  });
+
+  it('backs off on repeated 403s instead of retrying in a storm', async () => {
+    broker.refuseUpgrades(403);
+    let renewals = 0;
+    const m = make({
+      backoff: { initialMs: 100, maxMs: 5000 },
+      renewCredentials: () => {
+        renewals++;
+        return Promise.resolve(); // "new" credentials that the broker still refuses
+      },
+    });
+    m.acquire();
+    await sleep(1600);
+    // random 0.5 → factor 1: attempts at 0, +100, +200, +400, +800 ms → at most 5 in 1.6 s
+    assert.ok(broker.upgrades.length >= 3, `only ${broker.upgrades.length} attempts`);
+    assert.ok(broker.upgrades.length <= 5, `${broker.upgrades.length} attempts: a retry storm`);
+    assert.ok(renewals >= 2 && renewals <= broker.upgrades.length);
+    assert.equal(m.state, 'reconnecting');
+    assert.match(m.error?.message ?? '', /403/);
+  });
+
+  it('stops in auth-failed when renewal says the credentials are invalid; retryNow() recovers', async () => {
+    broker.refuseUpgrades(403);
+    let valid = false;
+    let creds = credentials('AKIDBAD');
+    const m = make({
+      creds: () => creds,
+      renewCredentials: () => {
+        if (!valid) {
+          return Promise.reject(new NavienError('NAVIEN_INVALID_CREDENTIALS', 'wrong password'));
+        }
+        creds = credentials('AKIDGOOD');
+        return Promise.resolve();
+      },
+    });
+    const states: string[] = [];
+    m.on('state', (s) => states.push(s.state));
+    m.acquire();
+    await waitFor(() => m.state === 'auth-failed', 'auth-failed');
+    assert.equal(m.error?.code, 'NAVIEN_INVALID_CREDENTIALS');
+    const attempts = broker.upgrades.length;
+    await sleep(800);
+    assert.equal(broker.upgrades.length, attempts, 'no attempts after auth-failed');
+    assert.equal(m.state, 'auth-failed');
+
+    valid = true;
+    broker.refuseUpgrades(null);
+    creds = credentials('AKIDGOOD');
+    const connected = nextEvent(m, 'connected');
+    m.retryNow();
+    await connected;
+    assert.match(
+      broker.upgrades[broker.upgrades.length - 1].query['X-Amz-Credential'],
+      /^AKIDGOOD\//,
+    );
+    assert.ok(states.includes('auth-failed'));
+  });
+
+  it('renews expired credentials before connecting and never throws from the URL hook', async () => {
+    let creds: AwsCredentials | undefined;
+    const reasons: string[] = [];
+    const m = make({
+      creds: () => creds,
+      renewCredentials: (reason) => {
+        reasons.push(reason);
+        creds = credentials('AKIDFRESH', Date.now() + 3600_000);
+        return Promise.resolve();
+      },
+    });
+    m.acquire();
+    await nextEvent(m, 'connected');
+    assert.deepEqual(reasons, ['expired']);
+    assert.equal(broker.upgrades.length, 1);
+    assert.match(broker.upgrades[0].query['X-Amz-Credential'], /^AKIDFRESH\//);
+
+    // Credentials that expire while connected are renewed before the next upgrade.
+    creds = credentials('AKIDSTALE', Date.now() - 1);
+    const again = nextEvent(m, 'connected');
+    broker.dropClients();
+    await again;
+    assert.deepEqual(reasons, ['expired', 'expired']);
+    assert.match(
+      broker.upgrades[broker.upgrades.length - 1].query['X-Amz-Credential'],
+      /^AKIDFRESH\//,
+    );
+  });
+
+  it('keeps two accounts with different client ids connected side by side', async () => {
+    const a = make({ clientId: 'navien-a' });
+    const b = make({ clientId: 'navien-b' });
+    a.acquire();
+    b.acquire();
+    await Promise.all([nextEvent(a, 'connected'), nextEvent(b, 'connected')]);
+    const changes: string[] = [];
+    a.on('state', (s) => changes.push(`a:${s.state}`));
+    b.on('state', (s) => changes.push(`b:${s.state}`));
+    await sleep(700);
+    assert.deepEqual(changes, []);
+    assert.equal(broker.connectionCount(), 2);
+    assert.equal(broker.upgrades.length, 2);
+  });
+
+  it('does not spin when another client takes over the same client id', async () => {
+    const a = make({ clientId: 'navien-dup', backoff: { initialMs: 100, maxMs: 5000 } });
+    const b = make({ clientId: 'navien-dup', backoff: { initialMs: 100, maxMs: 5000 } });
+    a.acquire();
+    await nextEvent(a, 'connected');
+    b.acquire();
+    await sleep(2000);
+    // Unbounded ping-pong at 100 ms would be ~40 upgrades; backoff keeps it to a handful.
+    assert.ok(broker.upgrades.length <= 14, `${broker.upgrades.length} upgrades in 2 s`);
+  });
+
+  it('rejects publish with NAVIEN_MQTT_UNAVAILABLE when not connected', async () => {
+    const m = make();
+    await assert.rejects(
+      m.publish('x/y', { a: 1 }),
+      (e: NavienError) => e instanceof NavienError && e.code === 'NAVIEN_MQTT_UNAVAILABLE',
+    );
+    m.acquire();
+    await nextEvent(m, 'connected');
+    const seen: string[] = [];
+    broker.onPublish((p) => seen.push(`${p.topic} ${p.qos} ${p.payload.toString()}`));
+    await m.publish('x/y', { a: 1 });
+    assert.deepEqual(seen, ['x/y 1 {"a":1}']);
+  });
+
+  it('closes within 3 s even when the broker is gone', async () => {
+    const m = make();
+    m.acquire();
+    await nextEvent(m, 'connected');
+    await broker.stop();
+    const t0 = Date.now();
+    await m.close();
+    assert.ok(Date.now() - t0 < 3000);
+    assert.equal(m.state, 'closed');
+    await broker.start(); // afterEach closes it
+  });
+});
+
+describe('NavienMqtt against Debian mosquitto', function () {
+  this.timeout(15000);
+  let mosq: MosquittoHandle | undefined;
+  let device: MqttClient | undefined;
+  let m: NavienMqtt | undefined;
+
+  before(async function () {
+    mosq = await startMosquitto();
+    if (!mosq) {
+      console.log('      (skipping: /usr/sbin/mosquitto is not installed)');
+      this.skip();
+    }
+  });
+
+  after(async () => {
+    await m?.close();
+    await device?.endAsync(true);
+    await mosq?.stop();
+  });
+
+  it('connects over WebSockets, subscribes and receives what a TCP client publishes', async () => {
+    const handle = mosq!;
+    m = new NavienMqtt({
+      url: handle.wsUrl,
+      clientId: 'navien-mosq',
+      credentials: () => credentials('AKIDMOSQ'),
+      renewCredentials: () => Promise.resolve(),
+      backoff: { initialMs: 100 },
+      connectTimeoutMs: 2000,
+    });
+    const got: string[] = [];
+    m.subscribe('cmd/52/navilink-a4c1382f09be/#', (t, p) => got.push(`${t} ${p.toString()}`));
+    m.acquire();
+    await nextEvent(m, 'connected');
+    device = connect(handle.tcpUrl, { clientId: 'fake-device', reconnectPeriod: 0 });
+    await nextEvent(device, 'connect');
+    const echoed = new Promise<string>((resolve) => {
+      device!.on('message', (_t, p) => resolve(p.toString()));
+    });
+    await device.subscribeAsync('cmd/52/navilink-a4c1382f09be/st', { qos: 1 });
+    await m.publish('cmd/52/navilink-a4c1382f09be/st', { hello: 1 });
+    assert.equal(await echoed, '{"hello":1}');
+    await device.publishAsync('cmd/52/navilink-a4c1382f09be/x/res', '{"response":{}}', { qos: 1 });
+    await waitFor(() => got.some((g) => g.includes('/x/res')), 'message from the TCP client');
+  });
+});
