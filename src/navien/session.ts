@@ -58,6 +58,8 @@ export class NavienSession extends EventEmitter {
 
   private tokens?: SessionTokens;
   private storeLoaded = false;
+  /** Counts successful sign-ins, so a waiting renewAwsCredentials() sees that one happened. */
+  private signIns = 0;
   private renewal?: Promise<SessionTokens>;
   private closed = false;
   private current: SessionState = { state: 'idle' };
@@ -148,7 +150,7 @@ export class NavienSession extends EventEmitter {
    * credentials are about to expire). Callers arriving while one runs share it.
    */
   async renewAwsCredentials(reason: string): Promise<void> {
-    const before = this.tokens?.awsIssuedAt;
+    const before = this.signIns;
     for (;;) {
       this.assertOpen();
       if (this.renewal) {
@@ -156,7 +158,7 @@ export class NavienSession extends EventEmitter {
         continue;
       }
       const t = this.tokens;
-      if (t && t.awsIssuedAt !== before && !this.awsExpired(t)) return;
+      if (t && this.signIns !== before && !this.awsExpired(t)) return;
       if (!this.email) throw this.notConfigured();
       this.throwIfBlocked();
       this.logger.info(`Navien: signing in again for new AWS credentials (${reason})`);
@@ -289,7 +291,7 @@ export class NavienSession extends EventEmitter {
       if (isTransient(error) || !this.password) {
         throw this.backOff(
           new NavienError(
-            isTransient(error) ? error.code : 'NAVIEN_TOKEN_REFRESH_FAILED',
+            isConnectionTrouble(error) ? error.code : 'NAVIEN_TOKEN_REFRESH_FAILED',
             `Token refresh failed: ${error.message}`,
             { apiCode: error.apiCode, httpStatus: error.httpStatus, retriable: true },
           ),
@@ -334,6 +336,7 @@ export class NavienSession extends EventEmitter {
       ...(typeof userType === 'string' ? { userType } : {}),
     };
     this.badPasswordStrikes = 0;
+    this.signIns++;
     await this.accept(tokens);
     this.logger.info('Navien: signed in');
     return tokens;
@@ -355,7 +358,7 @@ export class NavienSession extends EventEmitter {
       this.block(rejected, wait, 'auth-failed');
       return this.blockedError();
     }
-    const code = isTransient(error) ? error.code : 'NAVIEN_AUTH_FAILED';
+    const code = isConnectionTrouble(error) ? error.code : 'NAVIEN_AUTH_FAILED';
     return this.backOff(
       new NavienError(code, `Sign-in failed: ${error.message}`, {
         apiCode: error.apiCode,
@@ -544,15 +547,18 @@ function isBadCredentials(error: NavienError): boolean {
   );
 }
 
-/** Failures where the same request may work later without anyone changing anything. */
-function isTransient(error: NavienError): boolean {
-  if (
+/** Network-level failures keep their own code when reported after a sign-in/refresh. */
+function isConnectionTrouble(error: NavienError): boolean {
+  return (
     error.code === 'NAVIEN_NETWORK' ||
     error.code === 'NAVIEN_TIMEOUT' ||
     error.code === 'NAVIEN_RATE_LIMITED'
-  ) {
-    return true;
-  }
+  );
+}
+
+/** Failures where the same request may work later without anyone changing anything. */
+function isTransient(error: NavienError): boolean {
+  if (isConnectionTrouble(error)) return true;
   const status = error.httpStatus ?? 0;
   return status >= 500 || (error.apiCode ?? 0) >= 500;
 }
