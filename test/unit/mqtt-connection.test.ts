@@ -368,7 +368,7 @@ describe('NavienMqtt against Debian mosquitto', function () {
     m.acquire();
     await nextEvent(m, 'connected');
     device = connect(handle.tcpUrl, { clientId: 'fake-device', reconnectPeriod: 0 });
-    await nextEvent(device, 'connect');
+    await new Promise<void>((resolve) => device!.once('connect', () => resolve()));
     const echoed = new Promise<string>((resolve) => {
       device!.on('message', (_t, p) => resolve(p.toString()));
     });
