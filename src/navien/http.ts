@@ -256,6 +256,7 @@ export function parseRetryAfter(value: string | undefined, now = Date.now()): nu
 
 /** The Navien library drops null/undefined keys before sending (§1.1). */
 export function dropNullish<T extends object>(input: T): Partial<T> {
+  if (Array.isArray(input)) return input;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(input)) {
     if (value !== null && value !== undefined) out[key] = value;

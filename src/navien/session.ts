@@ -1,4 +1,4 @@
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import { TOKEN_EXPIRY_MARGIN_MS } from './constants';
 import { NavienError, isNavienError } from './errors';
 import { NavienHttpError, type NavienHttp, type NavienRequest } from './http';
@@ -49,14 +49,16 @@ interface SignInData {
 export class NavienSession extends EventEmitter {
   private readonly http: NavienHttp;
   private readonly email: string;
-  private readonly password: string;
+  /** ES-private so util.inspect() and debuggers' object dumps do not show it. */
+  readonly #password: string;
   private readonly store?: TokenStore;
   private readonly logger: Logger;
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly lifetime = new AbortController();
 
-  private tokens?: SessionTokens;
+  /** ES-private for the same reason as the password: tokens are secrets too. */
+  #tokens?: SessionTokens;
   private storeLoaded = false;
   /** Counts successful sign-ins, so a waiting renewAwsCredentials() sees that one happened. */
   private signIns = 0;
@@ -76,11 +78,13 @@ export class NavienSession extends EventEmitter {
     super();
     this.http = opts.http;
     this.email = (opts.email ?? '').trim();
-    this.password = opts.password ?? '';
+    this.#password = opts.password ?? '';
     this.store = opts.store;
     this.logger = opts.logger ?? silentLogger;
     this.now = opts.now ?? Date.now;
     this.random = opts.random ?? Math.random;
+    // Every concurrent request listens on this signal; dozens at once are normal, not a leak.
+    setMaxListeners(0, this.lifetime.signal);
   }
 
   get state(): SessionState {
@@ -89,7 +93,7 @@ export class NavienSession extends EventEmitter {
 
   /** "O" (owner) once signed in; needed by the TOU call. */
   get userType(): string | undefined {
-    return this.tokens?.userType;
+    return this.#tokens?.userType;
   }
 
   /** Valid tokens, signing in or refreshing first when the policy says so. */
@@ -101,8 +105,8 @@ export class NavienSession extends EventEmitter {
         await this.renewal.catch(() => undefined);
         continue;
       }
-      if (this.storeLoaded && this.tokens && this.plan(this.tokens) === 'reuse') {
-        return this.tokens;
+      if (this.storeLoaded && this.#tokens && this.plan(this.#tokens) === 'reuse') {
+        return this.#tokens;
       }
       if (!this.email) throw this.notConfigured();
       this.throwIfBlocked();
@@ -157,7 +161,7 @@ export class NavienSession extends EventEmitter {
         await this.renewal.catch(() => undefined);
         continue;
       }
-      const t = this.tokens;
+      const t = this.#tokens;
       if (t && this.signIns !== before && !this.awsExpired(t)) return;
       if (!this.email) throw this.notConfigured();
       this.throwIfBlocked();
@@ -169,7 +173,7 @@ export class NavienSession extends EventEmitter {
 
   /** Current AWS credentials for SigV4 signing, without any I/O. */
   awsCredentials(): AwsCredentials | undefined {
-    const t = this.tokens;
+    const t = this.#tokens;
     if (!t?.accessKeyId || !t.secretKey || !t.sessionToken) return undefined;
     const creds: AwsCredentials = {
       accessKeyId: t.accessKeyId,
@@ -228,8 +232,8 @@ export class NavienSession extends EventEmitter {
 
   private async renew(): Promise<SessionTokens> {
     await this.loadStoredTokens();
-    const plan = this.plan(this.tokens);
-    if (plan === 'reuse' && this.tokens) return this.tokens;
+    const plan = this.plan(this.#tokens);
+    if (plan === 'reuse' && this.#tokens) return this.#tokens;
     if (plan === 'refresh') {
       const refreshed = await this.tryRefresh();
       if (refreshed) return refreshed;
@@ -245,7 +249,7 @@ export class NavienSession extends EventEmitter {
         continue;
       }
       // Another caller already replaced the rejected token: use theirs.
-      if (this.tokens && this.tokens.accessToken !== rejectedToken) return this.tokens;
+      if (this.#tokens && this.#tokens.accessToken !== rejectedToken) return this.#tokens;
       this.throwIfBlocked();
       return this.startRenewal(async () => (await this.tryRefresh()) ?? this.signIn());
     }
@@ -254,11 +258,11 @@ export class NavienSession extends EventEmitter {
   private async loadStoredTokens(): Promise<void> {
     if (this.storeLoaded) return;
     this.storeLoaded = true;
-    if (!this.store || this.tokens) return;
+    if (!this.store || this.#tokens) return;
     try {
       const stored = await this.store.load();
       if (stored) {
-        this.tokens = stored;
+        this.#tokens = stored;
         this.logger.debug('Navien: using stored tokens');
       }
     } catch (err) {
@@ -271,7 +275,7 @@ export class NavienSession extends EventEmitter {
    * sign-in with the password should be tried instead; network trouble backs off instead.
    */
   private async tryRefresh(): Promise<SessionTokens | undefined> {
-    const old = this.tokens;
+    const old = this.#tokens;
     if (!old) return undefined;
     this.setState({ state: 'signing-in' });
     let data: Record<string, unknown>;
@@ -288,7 +292,7 @@ export class NavienSession extends EventEmitter {
     } catch (err) {
       const error = asNavienError(err, 'NAVIEN_TOKEN_REFRESH_FAILED');
       if (error.code === 'NAVIEN_CANCELLED') throw error;
-      if (isTransient(error) || !this.password) {
+      if (isTransient(error) || !this.#password) {
         throw this.backOff(
           new NavienError(
             isConnectionTrouble(error) ? error.code : 'NAVIEN_TOKEN_REFRESH_FAILED',
@@ -308,14 +312,14 @@ export class NavienSession extends EventEmitter {
 
   private async signIn(): Promise<SessionTokens> {
     this.storeLoaded = true;
-    if (!this.email || !this.password) throw this.notConfigured();
+    if (!this.email || !this.#password) throw this.notConfigured();
     this.setState({ state: 'signing-in' });
     let data: SignInData;
     try {
       data = await this.http.request<SignInData>({
         method: 'POST',
         path: '/user/sign-in',
-        body: { userId: this.email, password: this.password },
+        body: { userId: this.email, password: this.#password },
         signal: this.lifetime.signal,
       });
     } catch (err) {
@@ -400,7 +404,7 @@ export class NavienSession extends EventEmitter {
   }
 
   private async accept(tokens: SessionTokens): Promise<void> {
-    this.tokens = tokens;
+    this.#tokens = tokens;
     this.networkStrikes = 0;
     this.blockError = undefined;
     this.blockedUntil = 0;
@@ -426,7 +430,7 @@ export class NavienSession extends EventEmitter {
   }
 
   private nextRenewalDue(): number {
-    const t = this.tokens;
+    const t = this.#tokens;
     let due = this.now();
     if (t) {
       due = t.issuedAt + t.authenticationExpiresIn * 1000 - TOKEN_EXPIRY_MARGIN_MS;
