@@ -233,7 +233,11 @@ export class NavienSession extends EventEmitter {
   private async renew(): Promise<SessionTokens> {
     await this.loadStoredTokens();
     const plan = this.plan(this.#tokens);
-    if (plan === 'reuse' && this.#tokens) return this.#tokens;
+    if (plan === 'reuse' && this.#tokens) {
+      // Stored tokens are still good: no call needed.
+      this.setState({ state: 'ready' });
+      return this.#tokens;
+    }
     if (plan === 'refresh') {
       const refreshed = await this.tryRefresh();
       if (refreshed) return refreshed;

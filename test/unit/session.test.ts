@@ -79,12 +79,16 @@ describe('NavienSession', function () {
   it('signs in lazily, once for 50 concurrent callers', async function () {
     const rest = await server();
     const s = session(rest);
+    const states: string[] = [];
+    s.on('state', (e: SessionState) => states.push(e.state));
+    assert.equal(s.state.state, 'idle');
     assert.equal(rest.counts.total, 0);
     const results = await Promise.all(Array.from({ length: 50 }, () => listDevices(s)));
     assert.equal(results.length, 50);
     assert.equal(rest.counts.signIn, 1);
     assert.equal(rest.counts['/device/list'], 50);
     assert.equal(s.state.state, 'ready');
+    assert.deepEqual(states, ['signing-in', 'ready']);
     assert.equal(s.userType, 'O');
   });
 
@@ -319,6 +323,7 @@ describe('NavienSession', function () {
       first.close();
       const second = session(rest, { store: new FileTokenStore(dir, DEMO_EMAIL, rest.url) });
       await listDevices(second);
+      assert.equal(second.state.state, 'ready');
       assert.equal(rest.counts.signIn, 1);
       assert.equal(rest.counts['/device/list'], 2);
       const [file] = await fs.readdir(dir);
