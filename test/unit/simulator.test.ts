@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { connectAsync, type MqttClient } from 'mqtt';
+import WebSocket from 'ws';
 import { startSimulator, type Simulator } from '../../src/simulator/index';
 import { parseArgs } from '../../src/simulator/options';
 
@@ -151,6 +152,34 @@ describe('navien cloud simulator', function () {
       await client?.endAsync(true);
       client = undefined;
       await off.close();
+    }
+  });
+
+  it('applies faults: injected error code, refused upgrades, slow REST', async () => {
+    const faulty = await startSimulator({
+      devices: 1,
+      faults: { errorCode: 799, refuseUpgrades: true, slowMs: 300 },
+    });
+    try {
+      const heater = [...faulty.heaters.values()][0];
+      assert.equal(heater?.status().errorCode, 799);
+      assert.equal(heater?.status().wtrOvrSensorUse, 2);
+      // mqtt.js only loops on a refused upgrade, so look at the HTTP answer itself.
+      const status = await new Promise<number>((resolve, reject) => {
+        const ws = new WebSocket(faulty.mqttUrl, 'mqtt');
+        ws.on('unexpected-response', (_req, res) => {
+          resolve(res.statusCode ?? 0);
+          ws.terminate();
+        });
+        ws.on('open', () => reject(new Error('upgrade was accepted')));
+        ws.on('error', () => undefined);
+      });
+      assert.equal(status, 403);
+      const started = Date.now();
+      await fetch(`${faulty.apiUrl}/device/list`, { method: 'POST', body: '{}' });
+      assert.ok(Date.now() - started >= 280);
+    } finally {
+      await faulty.close();
     }
   });
 
