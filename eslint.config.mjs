@@ -23,6 +23,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/no-floating-promises': 'error',
       'no-console': ['error', { allow: ['warn', 'error'] }],
+      // Node-RED constructors conventionally keep `const node = this` for callbacks.
+      '@typescript-eslint/no-this-alias': ['error', { allowedNames: ['node'] }],
     },
   },
   {
@@ -32,5 +34,10 @@ export default tseslint.config(
   {
     files: ['src/simulator/**', 'scripts/**', 'bench/**', 'test/**'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // Node modules use `export =` (what Node-RED's loader expects); tests import them with require.
+    files: ['test/**', 'bench/**'],
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

@@ -1,0 +1,27 @@
+import type { NodeAPI } from 'node-red';
+import { registerRequestNode } from './node-red/request-node';
+import { cachedBadge } from './node-red/status-badge';
+import type { DeviceNodeDef } from './node-red/types';
+
+interface TouNodeDef extends DeviceNodeDef {
+  /** Controller serial number; empty = msg.controllerId, else read from the device. */
+  controllerId?: string;
+}
+
+export = function (RED: NodeAPI): void {
+  registerRequestNode<TouNodeDef>(
+    RED,
+    'navien-tou',
+    async ({ account, msg, fresh, device, config }) => {
+      const target = await device();
+      const fromMsg = typeof msg.controllerId === 'string' ? msg.controllerId.trim() : '';
+      const controllerId =
+        config.controllerId?.trim() || fromMsg || (await account.controllerSerial(target));
+      const { value, fromCache } = await account.api.tou(target, controllerId, { fresh });
+      msg.topic = `navien/${target.macAddress}/tou`;
+      msg.payload = value;
+      msg.fromCache = fromCache;
+      return { messages: msg, badge: cachedBadge(RED, value.name ?? 'TOU plan', fromCache) };
+    },
+  );
+};

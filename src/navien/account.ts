@@ -1,0 +1,244 @@
+import { EventEmitter } from 'node:events';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { NavienApi } from './api';
+import { DEFAULT_API_URL, DEFAULT_MQTT_URL, NWP500_DEVICE_TYPE } from './constants';
+import { NavienError, toNavienError } from './errors';
+import { NavienHttp } from './http';
+import { normalizeMac } from './mac';
+import { NavienMqtt } from './mqtt/connection';
+import { DeviceChannel } from './mqtt/device-channel';
+import { NavienSession } from './session';
+import type { TokenStore } from './token-store';
+import { type Device, type Logger, silentLogger } from './types';
+
+/** How long a feature record (capabilities, controller serial) stays fresh (protocol §2.7). */
+const FEATURE_TTL_MS = 30 * 60 * 1000;
+const MQTT_READY_TIMEOUT_MS = 20_000;
+
+export interface NavienAccountOptions {
+  email: string;
+  password: string;
+  /** Empty or undefined = the Navien cloud. */
+  apiUrl?: string;
+  mqttUrl?: string;
+  /** How long REST answers are cached (issue 7), default 60 s. */
+  cacheTtlMs?: number;
+  tokenStore?: TokenStore;
+  logger?: Logger;
+  /** MQTT client id; random per account by default, stable across reconnects. */
+  clientId?: string;
+  mqttBackoff?: { initialMs?: number; maxMs?: number };
+  requestTimeoutMs?: number;
+}
+
+export type DeviceRef = Pick<Device, 'macAddress' | 'additionalValue' | 'deviceType'>;
+
+interface CachedFeature {
+  value: Record<string, unknown>;
+  fetchedAt: number;
+}
+
+/**
+ * Everything one Navien login gives access to: the token session, the REST API with its
+ * cache, and the one MQTT connection shared by every node that uses the account.
+ * Plain TypeScript; the Node-RED config node owns one of these.
+ */
+export class NavienAccount extends EventEmitter {
+  readonly email: string;
+  readonly apiUrl: string;
+  readonly mqttUrl: string;
+  readonly clientId: string;
+  readonly sessionId: string;
+  readonly session: NavienSession;
+  readonly api: NavienApi;
+  private readonly logger: Logger;
+  private readonly mqttBackoff: { initialMs?: number; maxMs?: number } | undefined;
+  private mqttClient: NavienMqtt | undefined;
+  private readonly features = new Map<string, CachedFeature>();
+  private readonly featureRequests = new Map<string, Promise<Record<string, unknown>>>();
+  private closed = false;
+
+  constructor(opts: NavienAccountOptions) {
+    super();
+    this.email = opts.email;
+    this.apiUrl = opts.apiUrl?.trim() || DEFAULT_API_URL;
+    this.mqttUrl = opts.mqttUrl?.trim() || DEFAULT_MQTT_URL;
+    this.logger = opts.logger ?? silentLogger;
+    this.clientId = opts.clientId ?? `navien-nr-${randomBytes(6).toString('hex')}`;
+    this.sessionId = randomUUID().replace(/-/g, '');
+    this.mqttBackoff = opts.mqttBackoff;
+    const http = new NavienHttp({
+      baseUrl: this.apiUrl,
+      logger: this.logger,
+      ...(opts.requestTimeoutMs ? { timeoutMs: opts.requestTimeoutMs } : {}),
+    });
+    this.session = new NavienSession({
+      http,
+      email: opts.email,
+      password: opts.password,
+      logger: this.logger,
+      ...(opts.tokenStore ? { store: opts.tokenStore } : {}),
+    });
+    this.api = new NavienApi({
+      session: this.session,
+      email: opts.email,
+      ...(opts.cacheTtlMs !== undefined ? { cacheTtlMs: opts.cacheTtlMs } : {}),
+    });
+  }
+
+  /** The account's single MQTT connection, created on first use. */
+  get mqtt(): NavienMqtt {
+    if (this.closed) throw new NavienError('NAVIEN_CANCELLED', 'The Navien account was closed');
+    if (!this.mqttClient) {
+      const mqtt = new NavienMqtt({
+        url: this.mqttUrl,
+        clientId: this.clientId,
+        credentials: () => this.session.awsCredentials(),
+        renewCredentials: (reason) =>
+          reason === 'forbidden'
+            ? this.session.renewAwsCredentials(reason)
+            : this.session.getTokens().then(() => undefined),
+        logger: this.logger,
+        ...(this.mqttBackoff ? { backoff: this.mqttBackoff } : {}),
+      });
+      // While MQTT is in use the AWS credentials must be renewed before they expire.
+      mqtt.on('state', (event: { state: string }) => {
+        this.session.setKeepFresh(event.state !== 'idle' && event.state !== 'closed');
+      });
+      this.mqttClient = mqtt;
+    }
+    return this.mqttClient;
+  }
+
+  /** Looks a device up by MAC in the (cached) device list. */
+  async device(mac: string): Promise<Device> {
+    const { value } = await this.api.getDevice(normalizeMac(mac));
+    return value;
+  }
+
+  /** A channel to one device over the shared MQTT connection. Call `open()` before requests. */
+  channel(device: DeviceRef): DeviceChannel {
+    return new DeviceChannel(
+      this.mqtt,
+      {
+        macAddress: device.macAddress,
+        additionalValue: device.additionalValue,
+        deviceType: device.deviceType || NWP500_DEVICE_TYPE,
+      },
+      { clientId: this.clientId, sessionId: this.sessionId },
+    );
+  }
+
+  /** Resolves once the MQTT connection is up, holding a reference for the caller's work. */
+  async withMqtt<T>(work: () => Promise<T>): Promise<T> {
+    const mqtt = this.mqtt;
+    mqtt.acquire();
+    try {
+      await this.waitConnected(mqtt);
+      return await work();
+    } finally {
+      mqtt.release();
+    }
+  }
+
+  /** The device's feature record ("DID"), cached for 30 minutes, one request at a time. */
+  async featureRecord(
+    device: DeviceRef,
+    opts: { fresh?: boolean } = {},
+  ): Promise<Record<string, unknown>> {
+    const cached = this.features.get(device.macAddress);
+    if (!opts.fresh && cached && Date.now() - cached.fetchedAt < FEATURE_TTL_MS)
+      return cached.value;
+    const pending = this.featureRequests.get(device.macAddress);
+    if (pending) return pending;
+    const request = this.withMqtt(async () => {
+      const channel = this.channel(device);
+      try {
+        await channel.open();
+        return await channel.requestFeatures();
+      } finally {
+        channel.close();
+      }
+    })
+      .then((feature) => {
+        this.rememberFeature(device.macAddress, feature);
+        return feature;
+      })
+      .finally(() => this.featureRequests.delete(device.macAddress));
+    this.featureRequests.set(device.macAddress, request);
+    return request;
+  }
+
+  /** Status and control nodes see feature messages too; keep them for TOU and range checks. */
+  rememberFeature(mac: string, feature: Record<string, unknown>): void {
+    this.features.set(mac, { value: feature, fetchedAt: Date.now() });
+  }
+
+  /** The controller serial number the TOU API needs (from the feature record). */
+  async controllerSerial(device: DeviceRef): Promise<string> {
+    let feature: Record<string, unknown>;
+    try {
+      feature = await this.featureRecord(device);
+    } catch (err) {
+      const cause = toNavienError(err);
+      throw new NavienError(
+        cause.code === 'NAVIEN_INVALID_CREDENTIALS' ? cause.code : 'NAVIEN_MQTT_UNAVAILABLE',
+        `The TOU plan needs the controller serial number, which comes from the device over MQTT, and it could not be read (${cause.message}). Set msg.controllerId or the node's Controller ID to skip this step.`,
+        { cause, retriable: cause.retriable },
+      );
+    }
+    const serial = feature.controllerSerialNumber;
+    if (typeof serial !== 'string' || !serial) {
+      throw new NavienError(
+        'NAVIEN_UNSUPPORTED',
+        'The device did not report a controller serial number; set msg.controllerId or the Controller ID field',
+      );
+    }
+    return serial;
+  }
+
+  private waitConnected(mqtt: NavienMqtt): Promise<void> {
+    if (mqtt.state === 'connected') return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const onState = (event: { state: string; error?: unknown }): void => {
+        if (event.state === 'connected') finish();
+        else if (event.state === 'auth-failed' || event.state === 'closed') {
+          finish(
+            event.error
+              ? toNavienError(event.error, 'NAVIEN_MQTT_UNAVAILABLE')
+              : new NavienError(
+                  'NAVIEN_MQTT_UNAVAILABLE',
+                  `The Navien MQTT connection is ${event.state}`,
+                ),
+          );
+        }
+      };
+      const timer = setTimeout(
+        () =>
+          finish(
+            new NavienError(
+              'NAVIEN_MQTT_UNAVAILABLE',
+              `Could not connect to the Navien MQTT service within ${MQTT_READY_TIMEOUT_MS / 1000} s`,
+            ),
+          ),
+        MQTT_READY_TIMEOUT_MS,
+      );
+      const finish = (err?: NavienError): void => {
+        clearTimeout(timer);
+        mqtt.off('state', onState);
+        if (err) reject(err);
+        else resolve();
+      };
+      mqtt.on('state', onState);
+    });
+  }
+
+  /** Stops everything this account started. Bounded: MQTT close is bounded by the client. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.session.close();
+    if (this.mqttClient) await this.mqttClient.close();
+    this.removeAllListeners();
+  }
+}

@@ -1,0 +1,124 @@
+import helper = require('node-red-node-test-helper');
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { i18n } from '@node-red/util';
+import type { Node, NodeAPI, NodeMessage } from 'node-red';
+import accountNode = require('../../src/navien-account');
+
+export { helper };
+
+export const TAB = 'tab1';
+
+/**
+ * The test helper stubs RED._ with the identity and never reads our locales (the packed-package
+ * e2e test proves Node-RED's own loading of them). Hand our modules a RED whose `_` is Node-RED's
+ * real i18n, with our catalogs registered, so badges and warnings carry the texts users see.
+ */
+export function withCatalog(mod: (RED: NodeAPI) => void): (RED: NodeAPI) => void {
+  return (red) =>
+    mod(
+      new Proxy(red, {
+        get: (target, prop, receiver): unknown =>
+          prop === '_' ? i18n._ : Reflect.get(target, prop, receiver),
+      }),
+    );
+}
+
+export function initRuntime(): void {
+  helper.init(require.resolve('node-red'));
+}
+
+/** Starts the helper's runtime (which initialises i18n), then registers our catalogs with it. */
+export async function startRuntime(): Promise<void> {
+  await new Promise<void>((resolve) => helper.startServer(resolve));
+  const dir = join(__dirname, '..', '..', 'locales');
+  for (const file of readdirSync(join(dir, 'en-US')).filter((f) => f.endsWith('.json'))) {
+    await i18n.registerMessageCatalog(
+      `node-red-contrib-navien/${file.replace(/\.json$/, '')}`,
+      dir,
+      file,
+    );
+  }
+}
+
+export async function stopRuntime(): Promise<void> {
+  await helper.unload();
+  await new Promise<void>((resolve) => helper.stopServer(resolve));
+}
+
+/** A flow node as tests write them (any extra properties). */
+export type FlowNode = { id: string; type: string; [key: string]: unknown };
+
+/** A navien-account config node pointing at loopback servers. */
+export function accountConfig(
+  apiUrl: string,
+  mqttUrl = 'ws://127.0.0.1:9/mqtt',
+  extra: Record<string, unknown> = {},
+) {
+  return {
+    id: 'acc',
+    type: 'navien-account',
+    name: 'test account',
+    apiUrl,
+    mqttUrl,
+    cacheTtl: 60,
+    ...extra,
+  };
+}
+
+/** A tab with a Catch node (-> 'caught') and a Status node (-> 'statuses'), as a user would wire them. */
+export const catchNodes = [
+  { id: 'tab1', type: 'tab', label: 'test' },
+  { id: 'catchAll', type: 'catch', z: TAB, scope: null, uncaught: false, wires: [['caught']] },
+  { id: 'caught', type: 'helper', z: TAB },
+  { id: 'statusWatch', type: 'status', z: TAB, scope: null, wires: [['statuses']] },
+  { id: 'statuses', type: 'helper', z: TAB },
+];
+
+/** Collects every message a helper node receives from now on. */
+export function collect(node: Node): Msg[] {
+  const got: Msg[] = [];
+  node.on('input', (msg: Msg) => got.push(msg));
+  return got;
+}
+
+export function waitFor(
+  check: () => boolean,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const tick = () => {
+      if (check()) return resolve();
+      if (Date.now() - started > timeoutMs)
+        return reject(new Error(`timed out waiting for ${what}`));
+      setTimeout(tick, 20);
+    };
+    tick();
+  });
+}
+
+export type Msg = NodeMessage & Record<string, unknown>;
+
+/** Resolves with the next `count` messages a helper node receives. */
+export function nextMessages(node: Node, count = 1, timeoutMs = 10_000): Promise<Msg[]> {
+  return new Promise((resolve, reject) => {
+    const got: Msg[] = [];
+    const timer = setTimeout(() => {
+      node.removeListener('input', onInput);
+      reject(new Error(`expected ${count} message(s), got ${got.length}`));
+    }, timeoutMs);
+    const onInput = (msg: Msg) => {
+      got.push(msg);
+      if (got.length === count) {
+        clearTimeout(timer);
+        node.removeListener('input', onInput);
+        resolve(got);
+      }
+    };
+    node.on('input', onInput);
+  });
+}
+
+export const accountModule = withCatalog(accountNode);
