@@ -148,6 +148,24 @@ describe('e2e: packaging (npm pack)', function () {
     assert.deepEqual([...examples].sort(), onDisk.sort());
   });
 
+  it('every navien-* node type used in an example is a node type the package ships', function () {
+    const shipped = new Set<string>();
+    for (const file of Object.values(nodeSets())) {
+      const html = readFileSync(join(repoRoot, file.replace(/\.js$/, '.html')), 'utf8');
+      for (const reg of registrations(html)) shipped.add(reg.type);
+    }
+    const unknown = new Set<string>();
+    const examples = paths.filter((p) => p.startsWith('examples/') && p.endsWith('.json'));
+    for (const example of examples) {
+      const flow = JSON.parse(readFileSync(join(repoRoot, example), 'utf8')) as { type?: string }[];
+      for (const n of flow) {
+        if (n.type?.startsWith('navien-') && !shipped.has(n.type))
+          unknown.add(`${n.type} (${example})`);
+      }
+    }
+    assert.deepEqual([...unknown].sort(), [], 'examples would import as unknown nodes');
+  });
+
   it('ships no sources, tests, maps, local state, tooling config or token files', function () {
     const bad = paths.flatMap((p) =>
       FORBIDDEN.filter((f) => f.re.test(p)).map((f) => `${p} (${f.why})`),

@@ -1,0 +1,403 @@
+// The editor in a real browser (Debian's Chromium driven by playwright-core) against a real
+// Node-RED 4.1 with the PACKED package and the loopback simulator (issue 4, editor part).
+// Screenshots go to test-artifacts/editor/ (gitignored).
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startSimulator, type Simulator } from '../../src/simulator';
+import { helpBlocks, templateBlocks } from '../support/node-html';
+import { NodeRedRuntime, type FlowNode } from '../support/nodered-runtime';
+import {
+  makeTempDir,
+  nodeSets,
+  readPackageJson,
+  removeTempDir,
+  repoRoot,
+} from '../support/packing';
+import {
+  ACCOUNT_ID,
+  accountNode,
+  flowNodeTypes,
+  nodeDefinitions,
+  smokeFlows,
+} from '../support/smoke-flows';
+
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const ARTIFACTS = join(repoRoot, 'test-artifacts', 'editor');
+const DEMO_EXAMPLE = join(repoRoot, 'examples', '00 - Simulator demo.json');
+
+/** Input ids (`node-input-*` / `node-config-input-*`) in each type's edit template. */
+function templateFields(): Map<string, string[]> {
+  const fields = new Map<string, string[]>();
+  for (const file of Object.values(nodeSets())) {
+    const html = readFileSync(join(repoRoot, file.replace(/\.js$/, '.html')), 'utf8');
+    for (const [type, body] of templateBlocks(html)) {
+      const ids = [...body.matchAll(/\bid="(node-(?:config-)?input-[A-Za-z0-9_]+)"/g)].map(
+        (m) => m[1] ?? '',
+      );
+      fields.set(type, ids);
+    }
+  }
+  return fields;
+}
+
+/** The demo example pointed at this simulator, keeping only node types Node-RED knows. */
+function demoFlow(
+  sim: Simulator,
+  knownTypes: Set<string>,
+): { flow: FlowNode[]; dropped: string[] } {
+  const flow = JSON.parse(readFileSync(DEMO_EXAMPLE, 'utf8')) as FlowNode[];
+  const macs = [...sim.heaters.keys()];
+  const dropped: string[] = [];
+  const kept = flow.filter((n) => {
+    const ok = knownTypes.has(n.type) || !n.type.startsWith('navien-');
+    if (!ok) dropped.push(`${n.id} (${n.type})`);
+    return ok;
+  });
+  const ids = new Set(kept.map((n) => n.id));
+  for (const n of kept) {
+    if (n.type === 'navien-account') {
+      n.apiUrl = sim.apiUrl;
+      n.mqttUrl = sim.mqttUrl;
+    }
+    if (typeof n.device === 'string' && n.device && !sim.heaters.has(n.device)) n.device = macs[0];
+    if (Array.isArray(n.wires)) {
+      n.wires = (n.wires as string[][]).map((port) => port.filter((id) => ids.has(id)));
+    }
+  }
+  return { flow: kept, dropped };
+}
+
+describe('e2e: editor in a real browser (Chromium)', function () {
+  this.timeout(300_000);
+  let sim: Simulator | undefined;
+  let runtime: NodeRedRuntime | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  let profileDir: string | undefined;
+  const consoleErrors: string[] = [];
+  const types = flowNodeTypes();
+  const pkg = readPackageJson();
+
+  const p = (): Page => {
+    if (!page) throw new Error('browser did not start');
+    return page;
+  };
+  const rt = (): NodeRedRuntime => {
+    if (!runtime) throw new Error('Node-RED did not start');
+    return runtime;
+  };
+  const simulator = (): Simulator => {
+    if (!sim) throw new Error('simulator did not start');
+    return sim;
+  };
+
+  before(async function () {
+    if (!existsSync(CHROMIUM)) {
+      console.log(
+        `      SKIPPED: ${CHROMIUM} not found (apt-get install chromium; .ci/run installs it)`,
+      );
+      this.skip();
+    }
+    mkdirSync(ARTIFACTS, { recursive: true });
+    sim = await startSimulator({ host: '127.0.0.1', devices: 2 });
+    runtime = await NodeRedRuntime.start();
+    // One flow per node type; the account without credentials: the test types them in.
+    const { flows } = smokeFlows(sim, [...sim.heaters.keys()][0] ?? '');
+    const account = flows.find((n) => n.id === ACCOUNT_ID);
+    if (account) delete account.credentials;
+    await runtime.deploy(flows);
+
+    profileDir = makeTempDir('chromium-profile');
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--no-first-run',
+        '--disable-sync',
+        '--disable-quic',
+      ],
+      viewport: { width: 1400, height: 900 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') consoleErrors.push(`${msg.text()} (${msg.location().url})`);
+    });
+    page.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
+    // Everything the page loads must come from this Node-RED on loopback.
+    await page.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') {
+        return route.continue();
+      }
+      consoleErrors.push(`blocked non-loopback request: ${url.href}`);
+      return route.abort();
+    });
+    await page.goto(runtime.baseUrl, { waitUntil: 'domcontentloaded' });
+    await page.waitForSelector(`.red-ui-palette-node[data-palette-type="${types[0] ?? ''}"]`, {
+      timeout: 60_000,
+    });
+    await page.waitForFunction(() => {
+      const red = (window as unknown as { RED?: { nodes?: { node?: (id: string) => unknown } } })
+        .RED;
+      return !!red?.nodes?.node?.('e2eaccount');
+    });
+  });
+
+  after(async function () {
+    await context?.close();
+    await runtime?.stop();
+    await sim?.close();
+    if (profileDir) removeTempDir(profileDir);
+  });
+
+  it('the palette shows the Navien category with every node', async function () {
+    const categories = await p().evaluate((list) => {
+      return list.map((type) => {
+        const el = document.querySelector(`.red-ui-palette-node[data-palette-type="${type}"]`);
+        const header = el
+          ?.closest('.red-ui-palette-category')
+          ?.querySelector('.red-ui-palette-header span');
+        return { type, found: !!el, category: header?.textContent?.trim() ?? '' };
+      });
+    }, types);
+    for (const c of categories) {
+      assert.ok(c.found, `${c.type} not in the palette`);
+      assert.equal(c.category.toLowerCase(), 'navien', `${c.type} is in category "${c.category}"`);
+    }
+    await p()
+      .locator('.red-ui-palette-category', {
+        has: p().locator('.red-ui-palette-header span', { hasText: /^navien$/i }),
+      })
+      .screenshot({ path: join(ARTIFACTS, 'palette.png') });
+  });
+
+  it('the account dialog stores credentials: deployed, GET /flows shows no password', async function () {
+    const s = simulator();
+    const errorsBefore = consoleErrors.length;
+    await p().evaluate((id) => {
+      const red = (
+        window as unknown as { RED: { editor: { editConfig: (...a: unknown[]) => void } } }
+      ).RED;
+      red.editor.editConfig('', 'navien-account', id);
+    }, ACCOUNT_ID);
+    await p().waitForSelector('#node-config-input-email', { state: 'visible' });
+    for (const field of templateFields().get('navien-account') ?? []) {
+      await p().waitForSelector(`#${field}`, { state: 'attached' });
+    }
+    await p().fill('#node-config-input-email', s.email);
+    await p().fill('#node-config-input-password', s.password);
+    await p().screenshot({ path: join(ARTIFACTS, 'dialog-navien-account.png') });
+    await p().click('#node-config-dialog-ok');
+    await p().waitForSelector('#node-config-input-email', { state: 'detached' });
+    const started = rt().countLog(/Started flows/);
+    await p().click('#red-ui-header-button-deploy');
+    await rt().waitForLog(/Started flows/, 30_000, started + 1);
+
+    const flows = await rt().get('/flows');
+    assert.ok(!flows.body.includes(s.password), 'password in GET /flows');
+    const creds = await rt().getJson<{ has_password?: boolean; password?: string; email?: string }>(
+      `/credentials/navien-account/${ACCOUNT_ID}`,
+    );
+    assert.equal(creds.has_password, true);
+    assert.equal(creds.password, undefined);
+    assert.equal(creds.email, s.email);
+    assert.deepEqual(consoleErrors.slice(errorsBefore), []);
+  });
+
+  for (const type of flowNodeTypes()) {
+    it(`${type}: the edit dialog opens, shows its fields, raises no console error`, async function () {
+      const errorsBefore = consoleErrors.length;
+      const fields = templateFields().get(type) ?? [];
+      assert.ok(fields.length > 0, `${type}: no node-input fields in its template`);
+      const nodeId = `n${type.replace(/[^a-z0-9]/gi, '')}`;
+      await p().evaluate((id) => {
+        const red = (
+          window as unknown as {
+            RED: {
+              editor: { edit: (n: unknown) => void };
+              nodes: { node: (i: string) => unknown };
+            };
+          }
+        ).RED;
+        red.editor.edit(red.nodes.node(id));
+      }, nodeId);
+      await p().waitForSelector('#node-dialog-ok', { state: 'visible' });
+      for (const field of fields) {
+        await p().waitForSelector(`#${field}`, { state: 'attached', timeout: 10_000 });
+      }
+      // Labels went through i18n: no raw "navien-*.label.*" key is left on screen.
+      const tray = await p().locator('.red-ui-tray').last().innerText();
+      assert.doesNotMatch(
+        tray,
+        /navien-[a-z-]+\.(label|placeholder|tip)\./,
+        `${type}: raw i18n key`,
+      );
+      await p().waitForTimeout(300);
+      await p().screenshot({ path: join(ARTIFACTS, `dialog-${type}.png`) });
+      await p().click('#node-dialog-cancel');
+      await p().waitForSelector('#node-dialog-ok', { state: 'detached' });
+      assert.deepEqual(consoleErrors.slice(errorsBefore), [], `${type}: console errors`);
+    });
+  }
+
+  it("the device dropdown lists the simulator's devices (admin endpoint)", async function () {
+    const type = types.find((t) => nodeDefinitions().get(t)?.defaults.includes('device'));
+    assert.ok(type, 'no node type with a device field');
+    const nodeId = `n${type.replace(/[^a-z0-9]/gi, '')}`;
+    await p().evaluate((id) => {
+      const red = (
+        window as unknown as {
+          RED: { editor: { edit: (n: unknown) => void }; nodes: { node: (i: string) => unknown } };
+        }
+      ).RED;
+      red.editor.edit(red.nodes.node(id));
+    }, nodeId);
+    await p().waitForSelector('#node-input-device', { state: 'visible' });
+    const expected = [...simulator().heaters.keys()];
+    await p().waitForFunction(
+      (n) => document.querySelectorAll('#node-input-device-list option').length >= n,
+      expected.length,
+      { timeout: 20_000 },
+    );
+    const options = await p().$$eval('#node-input-device-list option', (els) =>
+      els.map((e) => (e as HTMLOptionElement).value),
+    );
+    const norm = (m: string): string => m.replace(/[^0-9a-f]/gi, '').toLowerCase();
+    assert.deepEqual(options.map(norm).sort(), expected.map(norm).sort());
+    await p().screenshot({ path: join(ARTIFACTS, `device-dropdown-${type}.png`) });
+    await p().click('#node-dialog-cancel');
+    await p().waitForSelector('#node-dialog-ok', { state: 'detached' });
+  });
+
+  it("the help sidebar shows each node's help", async function () {
+    const served = helpBlocks((await rt().get('/nodes', 'text/html')).body);
+    for (const type of [...types, 'navien-account']) {
+      const help = (served.get(type) ?? '')
+        .replace(/<[^>]*>/g, ' ')
+        .replace(/\s+/g, ' ')
+        .trim();
+      assert.ok(help.length > 40, `${type}: no help served`);
+      await p().evaluate((t) => {
+        const red = (
+          window as unknown as { RED: { sidebar: { help: { show: (x: string) => void } } } }
+        ).RED;
+        red.sidebar.help.show(t);
+      }, type);
+      const probe = help.slice(0, 30);
+      await p().waitForFunction(
+        (text) =>
+          Array.from(document.querySelectorAll('.red-ui-help')).some((el: Element) =>
+            (el.textContent ?? '').replace(/\s+/g, ' ').includes(text),
+          ),
+        probe,
+        { timeout: 10_000 },
+      );
+    }
+    await p().screenshot({ path: join(ARTIFACTS, 'help-sidebar.png') });
+  });
+
+  it('deploying the demo flow shows status badges and debug output', async function () {
+    const s = simulator();
+    const known = new Set(
+      (await rt().getJson<{ types: string[] }[]>('/nodes')).flatMap((n) => n.types),
+    );
+    const { flow, dropped } = demoFlow(s, known);
+    if (dropped.length)
+      console.log(`      demo nodes of types not shipped yet, left out: ${dropped.join(', ')}`);
+    const account = flow.find((n) => n.type === 'navien-account');
+    assert.ok(account, 'the demo flow has no account');
+    account.credentials = { email: s.email, password: s.password };
+    await rt().deploy(flow);
+    // Reload so the editor shows the demo tab as a user opening it would.
+    await p().reload({ waitUntil: 'domcontentloaded' });
+    const tab = flow.find((n) => n.type === 'tab');
+    await p().waitForFunction(
+      (id) =>
+        !!(
+          window as unknown as { RED?: { nodes?: { node?: (i: string) => unknown } } }
+        ).RED?.nodes?.node?.(id),
+      account.id,
+      { timeout: 60_000 },
+    );
+    if (tab) {
+      await p().evaluate((id) => {
+        (
+          window as unknown as { RED: { workspaces: { show: (i: string) => void } } }
+        ).RED.workspaces.show(id);
+      }, tab.id);
+    }
+    await p().evaluate(() => {
+      (window as unknown as { RED: { sidebar: { show: (i: string) => void } } }).RED.sidebar.show(
+        'debug',
+      );
+    });
+    for (const inject of flow.filter((n) => n.type === 'inject')) {
+      const wired = (inject.wires as string[][] | undefined)?.flat().length ?? 0;
+      if (wired > 0 && /list/i.test(String(inject.name))) await rt().inject(inject.id);
+    }
+    await p().waitForSelector('.red-ui-debug-msg-payload', { timeout: 30_000 });
+    const ours = flow
+      .filter((n) => n.type.startsWith('navien-') && n.type !== 'navien-account')
+      .map((n) => n.id);
+    await p().waitForFunction(
+      (ids) =>
+        ids.some((id) => {
+          const label = document.querySelector(`g[id="${id}"] .red-ui-flow-node-status-label`);
+          return !!label && (label.textContent ?? '').trim().length > 0;
+        }),
+      ours,
+      { timeout: 30_000 },
+    );
+    const badges = await p().evaluate((ids) => {
+      return ids.map((id) => ({
+        id,
+        text:
+          document
+            .querySelector(`g[id="${id}"] .red-ui-flow-node-status-label`)
+            ?.textContent?.trim() ?? '',
+      }));
+    }, ours);
+    console.log(`      status badges: ${badges.map((b) => `${b.id}="${b.text}"`).join(', ')}`);
+    await p().screenshot({ path: join(ARTIFACTS, 'demo-flow.png') });
+    const debugText = await p().locator('.red-ui-debug-msg-payload').first().innerText();
+    assert.ok(debugText.trim().length > 0, 'empty debug payload');
+    assert.ok(!(await p().content()).includes(s.password), 'password visible in the editor page');
+  });
+
+  it('raised no browser console error and loaded nothing from outside loopback', function () {
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  describe('with adminAuth configured', function () {
+    let secured: NodeRedRuntime | undefined;
+
+    before(async function () {
+      secured = await NodeRedRuntime.start({ adminAuth: true });
+      await secured.deploy([{ ...accountNode(simulator()) }]);
+    });
+
+    after(async function () {
+      await secured?.stop();
+    });
+
+    it(`refuses an unauthenticated GET /navien/accounts/<id>/devices (401)`, async function () {
+      assert.ok(secured);
+      const anonymous = await secured.request('GET', `/navien/accounts/${ACCOUNT_ID}/devices`, {
+        anonymous: true,
+        headers: { Accept: 'application/json' },
+      });
+      assert.equal(anonymous.status, 401);
+      const authed = await secured.get(`/navien/accounts/${ACCOUNT_ID}/devices`);
+      assert.equal(authed.status, 200, authed.body);
+      assert.ok((JSON.parse(authed.body) as unknown[]).length > 0);
+      assert.equal(pkg.name.length > 0, true);
+    });
+  });
+});
