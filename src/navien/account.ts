@@ -101,6 +101,8 @@ export class NavienAccount extends EventEmitter {
         logger: this.logger,
         ...(this.mqttBackoff ? { backoff: this.mqttBackoff } : {}),
       });
+      // Every status/control node on the account listens to the one connection.
+      mqtt.setMaxListeners(0);
       // While MQTT is in use the AWS credentials must be renewed before they expire.
       mqtt.on('state', (event: { state: string }) => {
         this.session.setKeepFresh(event.state !== 'idle' && event.state !== 'closed');

@@ -1,0 +1,276 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Simulator, startSimulator } from '../../src/simulator';
+import statusNode = require('../../src/navien-status');
+import {
+  TAB,
+  accountConfig,
+  accountModule,
+  catchNodes,
+  collect,
+  helper,
+  initRuntime,
+  nextMessages,
+  startRuntime,
+  stopRuntime,
+  waitFor,
+  withCatalog,
+  type FlowNode,
+  type Msg,
+} from './flow-helpers';
+
+const NODES = [accountModule, withCatalog(statusNode)];
+
+interface StatusPayload {
+  macAddress: string;
+  deviceName: string;
+  receivedAt: string;
+  units: Record<string, string>;
+  dhwTemperatureSetting: number;
+  tankUpperTemperature: number;
+  dhwOperationSettingName: string;
+  compUse: boolean | null;
+  [key: string]: unknown;
+}
+
+describe('navien-status in a real Node-RED runtime with the simulated cloud', function () {
+  this.timeout(60_000);
+  let sim: Simulator;
+  let userDir: string;
+
+  before(async function () {
+    initRuntime();
+    sim = await startSimulator({ devices: 2, speed: 0 });
+  });
+  after(async function () {
+    await sim.close();
+  });
+  beforeEach(async function () {
+    userDir = mkdtempSync(join(tmpdir(), 'navien-status-'));
+    helper.settings({ userDir });
+    sim.broker.refuseUpgrades(null);
+    await startRuntime();
+  });
+  afterEach(async function () {
+    await stopRuntime();
+    rmSync(userDir, { recursive: true, force: true });
+  });
+
+  const creds = () => ({ acc: { email: sim.email, password: sim.password } });
+  const macs = () => [...sim.heaters.keys()];
+  function flow(nodes: FlowNode[]): FlowNode[] {
+    return [...catchNodes, accountConfig(sim.apiUrl, sim.mqttUrl), ...nodes];
+  }
+  function statusFlow(props: Record<string, unknown>): FlowNode[] {
+    return flow([
+      {
+        id: 's',
+        type: 'navien-status',
+        z: TAB,
+        account: 'acc',
+        device: '',
+        interval: 300,
+        units: 'auto',
+        outputMode: 'every',
+        ...props,
+        wires: [['out']],
+      },
+      { id: 'out', type: 'helper', z: TAB },
+    ]);
+  }
+
+  it('streams decoded status for every device on the account, with units, names and times', async function () {
+    await helper.load(NODES, statusFlow({}), creds());
+    const msgs = await nextMessages(helper.getNode('out'), 2);
+    assert.deepEqual(
+      new Set(msgs.map((m) => m.topic)),
+      new Set(macs().map((mac) => `navien/${mac}/status`)),
+    );
+    for (const msg of msgs) {
+      const p = msg.payload as StatusPayload;
+      const raw = sim.heaters.get(p.macAddress)!.status();
+      // Raw half-°C set-point and deci-°C tank sensor, converted by the protocol's rules (device shows °F).
+      assert.equal(raw.temperatureType, 2);
+      assert.equal(
+        p.dhwTemperatureSetting,
+        Math.round((((Number(raw.dhwTemperatureSetting) / 2) * 9) / 5) * 10 + 320) / 10,
+      );
+      assert.ok(
+        Math.abs(p.tankUpperTemperature - ((Number(raw.tankUpperTemperature) / 10) * 9) / 5 - 32) <
+          0.11,
+      );
+      assert.equal(p.units.tankUpperTemperature, '°F');
+      assert.equal(typeof p.dhwOperationSettingName, 'string');
+      assert.ok(p.deviceName);
+      assert.ok(!Number.isNaN(Date.parse(p.receivedAt)));
+      assert.equal(msg.raw, undefined, 'raw is off by default');
+    }
+  });
+
+  it('follows the chosen units: °C gives litres, and msg.raw carries the untouched status when asked', async function () {
+    const mac = macs()[0]!;
+    await helper.load(NODES, statusFlow({ device: mac, units: 'C', includeRaw: true }), creds());
+    const [msg] = await nextMessages(helper.getNode('out'));
+    const p = msg!.payload as StatusPayload;
+    const raw = msg!.raw as Record<string, number>;
+    assert.equal(p.units.dhwTemperatureSetting, '°C');
+    assert.equal(p.dhwTemperatureSetting, raw.dhwTemperatureSetting! / 2);
+    assert.equal(p.tankUpperTemperature, raw.tankUpperTemperature! / 10);
+    assert.equal(p.units.cumulatedDhwFlowRate, 'L');
+  });
+
+  it('an input message asks for a status now; msg.device picks the device', async function () {
+    const [first, second] = macs();
+    await helper.load(NODES, statusFlow({ interval: 0 }), creds());
+    const out = collect(helper.getNode('out'));
+    await waitFor(() => out.length === 2, 10_000, 'initial statuses');
+    helper.getNode('s').receive({ device: second } as never);
+    await waitFor(() => out.length === 3, 10_000, 'requested status');
+    assert.equal(out[2]!.topic, `navien/${second}/status`);
+    assert.notEqual(first, second);
+  });
+
+  it('in "changes" mode sends a status only when something changed', async function () {
+    const mac = macs()[0]!;
+    await helper.load(
+      NODES,
+      statusFlow({ device: mac, outputMode: 'changes', interval: 0 }),
+      creds(),
+    );
+    const out = collect(helper.getNode('out'));
+    await waitFor(() => out.length === 1, 10_000, 'first status');
+    // Play the device: the same status twice, then a changed one.
+    const status = { ...sim.heaters.get(mac)!.status(), dhwTemperatureSetting: 100 };
+    const answer = (st: object) => ({
+      protocolVersion: 2,
+      response: { command: 16777219, deviceType: 52, macAddress: mac, status: st },
+    });
+    const topic = `cmd/52/navilink-${mac}/test-device/res`;
+    await sim.broker.publish(topic, answer(status));
+    await waitFor(() => out.length === 2, 10_000, 'the new status');
+    await sim.broker.publish(topic, answer(status));
+    await sim.broker.publish(topic, answer(status));
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(out.length, 2, 'identical statuses are not repeated');
+    await sim.broker.publish(topic, answer({ ...status, dhwTemperatureSetting: 110 }));
+    await waitFor(() => out.length === 3, 10_000, 'changed status');
+    assert.equal((out[1]!.payload as StatusPayload).dhwTemperatureSetting, 122);
+    assert.equal((out[2]!.payload as StatusPayload).dhwTemperatureSetting, 131);
+  });
+
+  it('100 status nodes on one account share exactly one MQTT connection', async function () {
+    const mac = macs()[0]!;
+    const nodes: FlowNode[] = [];
+    for (let i = 0; i < 100; i++) {
+      nodes.push({
+        id: `s${i}`,
+        type: 'navien-status',
+        z: TAB,
+        account: 'acc',
+        device: mac,
+        interval: 0,
+        units: 'auto',
+        outputMode: 'every',
+        wires: [['out']],
+      });
+    }
+    await helper.load(NODES, flow([...nodes, { id: 'out', type: 'helper', z: TAB }]), creds());
+    await nextMessages(helper.getNode('out'), 100, 30_000);
+    assert.equal(sim.broker.connectionCount(), 1);
+  });
+
+  it('after a broker restart it reconnects, resubscribes, asks again and emits fresh state', async function () {
+    const mac = macs()[0]!;
+    await helper.load(NODES, statusFlow({ device: mac, interval: 0 }), creds());
+    const out = collect(helper.getNode('out'));
+    const statuses = collect(helper.getNode('statuses'));
+    await waitFor(() => out.length === 1, 10_000, 'first status');
+    await sim.broker.stop();
+    await waitFor(
+      () => statuses.some((s) => /reconnecting/.test(String((s.status as { text: string }).text))),
+      10_000,
+      'reconnecting badge',
+    );
+    await sim.broker.start();
+    await waitFor(() => out.length === 2, 30_000, 'status after restart');
+  });
+
+  it('an upgrade refused with HTTP 403 leads to a new sign-in and a reconnect, without a retry storm', async function () {
+    const mac = macs()[0]!;
+    await helper.load(NODES, statusFlow({ device: mac, interval: 0 }), creds());
+    const out = collect(helper.getNode('out'));
+    await waitFor(() => out.length === 1, 10_000, 'first status');
+    const signInsBefore = sim.rest.counts.signIn;
+    const upgradesBefore = sim.broker.upgrades.length;
+    sim.broker.refuseUpgrades(403);
+    sim.broker.dropClients();
+    const started = Date.now();
+    await waitFor(
+      () => sim.rest.counts.signIn > signInsBefore,
+      20_000,
+      'a new sign-in for fresh AWS credentials',
+    );
+    const seconds = (Date.now() - started) / 1000;
+    const attempts = sim.broker.upgrades.length - upgradesBefore;
+    // Exponential backoff from 1 s: a handful of attempts, never one per tick.
+    assert.ok(
+      attempts <= 2 + seconds / 2,
+      `${attempts} upgrade attempts in ${seconds.toFixed(1)} s`,
+    );
+    sim.broker.refuseUpgrades(null);
+    await waitFor(() => out.length >= 2, 40_000, 'status after reconnect');
+  });
+
+  it('redeploying 100 times leaves one connection and no duplicate output', async function () {
+    this.timeout(120_000);
+    const mac = macs()[0]!;
+    const def = statusFlow({ device: mac, interval: 0 });
+    for (let i = 0; i < 100; i++) {
+      await helper.load(NODES, def, creds());
+      await helper.unload();
+    }
+    await waitFor(
+      () => sim.broker.connectionCount() === 0,
+      10_000,
+      'no connection left after unload',
+    );
+    await helper.load(NODES, def, creds());
+    const out = collect(helper.getNode('out'));
+    await waitFor(() => out.length === 1, 10_000, 'one status');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(out.length, 1, 'no duplicate output from leftover nodes');
+    assert.equal(sim.broker.connectionCount(), 1);
+  });
+
+  it('drops malformed MQTT payloads with a warning and keeps streaming', async function () {
+    const mac = macs()[0]!;
+    await helper.load(NODES, statusFlow({ device: mac, interval: 0 }), creds());
+    const out = collect(helper.getNode('out'));
+    await waitFor(() => out.length === 1, 10_000, 'first status');
+    const s = helper.getNode('s');
+    const warned = new Promise<unknown[]>((resolve) =>
+      s.once('call:warn', (call: { args: unknown[] }) => resolve(call.args)),
+    );
+    await sim.broker.publish(`cmd/52/navilink-${mac}/garbage`, Buffer.from('{not json'));
+    assert.match(String((await warned)[0]), /malformed/i);
+    s.receive({} as never);
+    await waitFor(() => out.length === 2, 10_000, 'status after garbage');
+  });
+
+  it('a wrong password gives a red badge and a catchable error, with no sign-in storm', async function () {
+    await helper.load(NODES, statusFlow({}), {
+      acc: { email: sim.email, password: 'nope-not-it' },
+    });
+    const before = sim.rest.counts.signIn;
+    const [caught] = await nextMessages(helper.getNode('caught'));
+    assert.equal((caught!.error as { code: string }).code, 'NAVIEN_INVALID_CREDENTIALS');
+    const statuses = collect(helper.getNode('statuses'));
+    await waitFor(() => statuses.length > 0 || true);
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.ok(sim.rest.counts.signIn - before <= 1);
+    const all: Msg[] = [caught!, ...statuses];
+    assert.doesNotMatch(JSON.stringify(all), /nope-not-it/);
+  });
+});
