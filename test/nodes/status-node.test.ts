@@ -110,14 +110,14 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
   });
 
   it('follows the chosen units: °C gives litres, and msg.raw carries the untouched status when asked', async function () {
-    const mac = macs()[0]!;
+    const mac = macs()[0];
     await helper.load(NODES, statusFlow({ device: mac, units: 'C', includeRaw: true }), creds());
     const [msg] = await nextMessages(helper.getNode('out'));
-    const p = msg!.payload as StatusPayload;
-    const raw = msg!.raw as Record<string, number>;
+    const p = msg.payload as StatusPayload;
+    const raw = msg.raw as Record<string, number>;
     assert.equal(p.units.dhwTemperatureSetting, '°C');
-    assert.equal(p.dhwTemperatureSetting, raw.dhwTemperatureSetting! / 2);
-    assert.equal(p.tankUpperTemperature, raw.tankUpperTemperature! / 10);
+    assert.equal(p.dhwTemperatureSetting, raw.dhwTemperatureSetting / 2);
+    assert.equal(p.tankUpperTemperature, raw.tankUpperTemperature / 10);
     assert.equal(p.units.cumulatedDhwFlowRate, 'L');
   });
 
@@ -126,14 +126,14 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     await helper.load(NODES, statusFlow({ interval: 0 }), creds());
     const out = collect(helper.getNode('out'));
     await waitFor(() => out.length === 2, 10_000, 'initial statuses');
-    helper.getNode('s').receive({ device: second } as never);
+    helper.getNode('s').receive({ device: second });
     await waitFor(() => out.length === 3, 10_000, 'requested status');
-    assert.equal(out[2]!.topic, `navien/${second}/status`);
+    assert.equal(out[2].topic, `navien/${second}/status`);
     assert.notEqual(first, second);
   });
 
   it('in "changes" mode sends a status only when something changed', async function () {
-    const mac = macs()[0]!;
+    const mac = macs()[0];
     await helper.load(
       NODES,
       statusFlow({ device: mac, outputMode: 'changes', interval: 0 }),
@@ -156,12 +156,12 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     assert.equal(out.length, 2, 'identical statuses are not repeated');
     await sim.broker.publish(topic, answer({ ...status, dhwTemperatureSetting: 110 }));
     await waitFor(() => out.length === 3, 10_000, 'changed status');
-    assert.equal((out[1]!.payload as StatusPayload).dhwTemperatureSetting, 122);
-    assert.equal((out[2]!.payload as StatusPayload).dhwTemperatureSetting, 131);
+    assert.equal((out[1].payload as StatusPayload).dhwTemperatureSetting, 122);
+    assert.equal((out[2].payload as StatusPayload).dhwTemperatureSetting, 131);
   });
 
   it('100 status nodes on one account share exactly one MQTT connection', async function () {
-    const mac = macs()[0]!;
+    const mac = macs()[0];
     const nodes: FlowNode[] = [];
     for (let i = 0; i < 100; i++) {
       nodes.push({
@@ -182,7 +182,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
   });
 
   it('after a broker restart it reconnects, resubscribes, asks again and emits fresh state', async function () {
-    const mac = macs()[0]!;
+    const mac = macs()[0];
     await helper.load(NODES, statusFlow({ device: mac, interval: 0 }), creds());
     const out = collect(helper.getNode('out'));
     const statuses = collect(helper.getNode('statuses'));
@@ -198,7 +198,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
   });
 
   it('an upgrade refused with HTTP 403 leads to a new sign-in and a reconnect, without a retry storm', async function () {
-    const mac = macs()[0]!;
+    const mac = macs()[0];
     await helper.load(NODES, statusFlow({ device: mac, interval: 0 }), creds());
     const out = collect(helper.getNode('out'));
     await waitFor(() => out.length === 1, 10_000, 'first status');
@@ -225,7 +225,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
 
   it('redeploying 100 times leaves one connection and no duplicate output', async function () {
     this.timeout(120_000);
-    const mac = macs()[0]!;
+    const mac = macs()[0];
     const def = statusFlow({ device: mac, interval: 0 });
     for (let i = 0; i < 100; i++) {
       await helper.load(NODES, def, creds());
@@ -245,7 +245,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
   });
 
   it('drops malformed MQTT payloads with a warning and keeps streaming', async function () {
-    const mac = macs()[0]!;
+    const mac = macs()[0];
     await helper.load(NODES, statusFlow({ device: mac, interval: 0 }), creds());
     const out = collect(helper.getNode('out'));
     await waitFor(() => out.length === 1, 10_000, 'first status');
@@ -255,22 +255,27 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     );
     await sim.broker.publish(`cmd/52/navilink-${mac}/garbage`, Buffer.from('{not json'));
     assert.match(String((await warned)[0]), /malformed/i);
-    s.receive({} as never);
+    s.receive({});
     await waitFor(() => out.length === 2, 10_000, 'status after garbage');
   });
 
   it('a wrong password gives a red badge and a catchable error, with no sign-in storm', async function () {
+    const before = sim.rest.counts.signIn;
     await helper.load(NODES, statusFlow({}), {
       acc: { email: sim.email, password: 'nope-not-it' },
     });
-    const before = sim.rest.counts.signIn;
-    const [caught] = await nextMessages(helper.getNode('caught'));
-    assert.equal((caught!.error as { code: string }).code, 'NAVIEN_INVALID_CREDENTIALS');
     const statuses = collect(helper.getNode('statuses'));
-    await waitFor(() => statuses.length > 0 || true);
+    const [caught] = await nextMessages(helper.getNode('caught'));
+    assert.equal((caught.error as { code: string }).code, 'NAVIEN_INVALID_CREDENTIALS');
+    const badge = (m: Msg) => m.status as { fill: string; text: string };
+    await waitFor(
+      () => statuses.some((m) => badge(m).fill === 'red' && badge(m).text === 'sign-in failed'),
+      10_000,
+      'red sign-in failed badge',
+    );
     await new Promise((r) => setTimeout(r, 1000));
-    assert.ok(sim.rest.counts.signIn - before <= 1);
-    const all: Msg[] = [caught!, ...statuses];
+    assert.equal(sim.rest.counts.signIn - before, 1, 'one attempt, then the backoff holds');
+    const all: Msg[] = [caught, ...statuses];
     assert.doesNotMatch(JSON.stringify(all), /nope-not-it/);
   });
 });
