@@ -280,6 +280,22 @@ describe('NavienMqtt against the loopback aedes broker', function () {
     );
   });
 
+  it('survives a renewCredentials that throws synchronously and keeps backing off', async () => {
+    let calls = 0;
+    const m = make({
+      creds: () => undefined,
+      renewCredentials: () => {
+        calls++;
+        throw new Error('boom');
+      },
+    });
+    m.acquire();
+    await sleep(500);
+    assert.ok(calls >= 2, `renew called ${calls} times`);
+    assert.equal(m.state, 'reconnecting');
+    assert.equal(broker.upgrades.length, 0, 'never connects without credentials');
+  });
+
   it('keeps two accounts with different client ids connected side by side', async () => {
     const a = make({ clientId: 'navien-a' });
     const b = make({ clientId: 'navien-b' });

@@ -332,9 +332,12 @@ export class NavienMqtt extends EventEmitter<NavienMqttEvents> {
   private async renew(reason: RenewReason, gen: number): Promise<boolean> {
     if (!this.renewing) {
       this.log.debug(`navien mqtt: renewing AWS credentials (${reason})`);
-      this.renewing = this.opts.renewCredentials(reason).finally(() => {
-        this.renewing = null;
-      });
+      // Promise.resolve().then: a synchronous throw becomes a rejection handled below.
+      this.renewing = Promise.resolve()
+        .then(() => this.opts.renewCredentials(reason))
+        .finally(() => {
+          this.renewing = null;
+        });
     }
     try {
       await this.renewing;
@@ -360,7 +363,10 @@ export class NavienMqtt extends EventEmitter<NavienMqttEvents> {
       const ok = await this.renew(reason ?? 'expired', gen);
       if (gen !== this.generation || !this.client) return;
       if (!ok) {
-        if (this.current !== 'auth-failed') this.scheduleReconnect(reason);
+        if (this.current !== 'auth-failed') {
+          this.setState('reconnecting', this.lastError);
+          this.scheduleReconnect(reason);
+        }
         return;
       }
     }
@@ -560,17 +566,24 @@ export class NavienMqtt extends EventEmitter<NavienMqttEvents> {
 }
 
 function endBounded(client: MqttClient): Promise<void> {
+  // Never connected (e.g. still waiting for credentials): there is no socket to close.
+  if (!(client.stream as unknown)) return Promise.resolve();
   return new Promise<void>((resolve) => {
     const force = (): void => {
-      client.stream?.destroy();
+      client.stream.destroy();
       resolve();
     };
     const timer = setTimeout(force, GRACEFUL_CLOSE_MS);
-    // A connected client says DISCONNECT; anything else is just torn down.
-    client.end(!client.connected, {}, () => {
+    try {
+      // A connected client says DISCONNECT; anything else is just torn down.
+      client.end(!client.connected, {}, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    } catch {
       clearTimeout(timer);
-      resolve();
-    });
+      force();
+    }
   });
 }
 
