@@ -290,15 +290,34 @@ describe('e2e: editor in a real browser (Chromium)', function () {
         ).RED;
         red.sidebar.help.show(t);
       }, type);
-      const probe = help.slice(0, 30);
-      await p().waitForFunction(
-        (text) =>
-          Array.from(document.querySelectorAll('.red-ui-help')).some((el: Element) =>
-            (el.textContent ?? '').replace(/\s+/g, ' ').includes(text),
-          ),
-        probe,
-        { timeout: 10_000 },
-      );
+      // Compare without whitespace and with entities decoded: tags split words differently.
+      const probe = help
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&nbsp;/g, ' ')
+        .replace(/&amp;/g, '&')
+        .replace(/\s+/g, '')
+        .slice(0, 25);
+      try {
+        await p().waitForFunction(
+          (text) =>
+            Array.from(document.querySelectorAll('.red-ui-help')).some((el: Element) =>
+              (el.textContent ?? '').replace(/\s+/g, '').includes(text),
+            ),
+          probe,
+          { timeout: 10_000 },
+        );
+      } catch {
+        const shown = await p().evaluate(() =>
+          Array.from(document.querySelectorAll('.red-ui-help'))
+            .map((el: Element) => (el.textContent ?? '').slice(0, 200))
+            .join(' | '),
+        );
+        await p().screenshot({ path: join(ARTIFACTS, `help-${type}-missing.png`) });
+        assert.fail(`${type}: help sidebar does not show "${probe}"; it shows: ${shown}`);
+      }
     }
     await p().screenshot({ path: join(ARTIFACTS, 'help-sidebar.png') });
   });
