@@ -254,6 +254,21 @@ describe('e2e: packaging (npm pack)', function () {
       assert.deepEqual(hard, [], 'tooling installed with --omit=dev');
     });
 
+    it('a second install works with --offline, from the npm cache alone', async function () {
+      // The first install (before()) may fetch registry metadata: `npm ci` caches tarballs
+      // but not the packuments needed to resolve the tarball's ranges. From then on the
+      // palette-manager-style install needs no network.
+      const pack = await packedPackage();
+      const offlineDir = makeTempDir('install-offline');
+      try {
+        await installPackage(offlineDir, pack.tarball, { offline: true });
+        const name = readPackageJson().name;
+        assert.ok(existsSync(join(offlineDir, 'node_modules', name, 'package.json')));
+      } finally {
+        removeTempDir(offlineDir);
+      }
+    });
+
     it('every node file loads as a module exporting a function', async function () {
       const pkg = readPackageJson();
       const script = Object.values(nodeSets())

@@ -154,6 +154,8 @@ export function packedPackage(): Promise<PackedPackage> {
 export interface InstallOptions {
   /** Directory prepended to PATH so that `npm` runs under another Node binary. */
   nodeBinDir?: string;
+  /** `--offline` (cache only) instead of `--prefer-offline`. */
+  offline?: boolean;
 }
 
 /**
@@ -181,7 +183,14 @@ export async function installPackage(
   if (opts.nodeBinDir) env.PATH = `${opts.nodeBinDir}:${env.PATH ?? ''}`;
   await run(
     'npm',
-    ['install', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline', tarball],
+    [
+      'install',
+      '--omit=dev',
+      '--no-audit',
+      '--no-fund',
+      opts.offline ? '--offline' : '--prefer-offline',
+      tarball,
+    ],
     { cwd: userDir, env, timeoutMs: 300_000 },
   );
 }
