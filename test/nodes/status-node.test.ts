@@ -259,6 +259,53 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     await waitFor(() => out.length === 2, 10_000, 'status after garbage');
   });
 
+  it('never shows a password, token or AWS key in outputs, badges, errors or logs', async function () {
+    const mac = macs()[0]!;
+    await helper.load(
+      NODES,
+      flow([
+        {
+          id: 's',
+          type: 'navien-status',
+          z: TAB,
+          account: 'acc',
+          device: mac,
+          interval: 0,
+          units: 'auto',
+          outputMode: 'every',
+          includeRaw: true,
+          wires: [['out']],
+        },
+        {
+          id: 'bad',
+          type: 'navien-status',
+          z: TAB,
+          account: 'acc',
+          device: 'ffffffffffff',
+          interval: 0,
+          wires: [['out']],
+        },
+        { id: 'out', type: 'helper', z: TAB },
+      ]),
+      creds(),
+    );
+    const out = collect(helper.getNode('out'));
+    const statuses = collect(helper.getNode('statuses'));
+    const caught = collect(helper.getNode('caught'));
+    await waitFor(() => out.length >= 1 && caught.length >= 1, 10_000, 'a status and an error');
+    // Force a token refresh and a reconnect so those paths log too.
+    sim.rest.expireAllTokens();
+    sim.broker.dropClients();
+    helper.getNode('s').receive({} as never);
+    await waitFor(() => out.length >= 2, 30_000, 'status after reconnect');
+    const secrets = [sim.password];
+    for (const t of sim.rest.issuedTokens())
+      secrets.push(t.accessToken, t.refreshToken, t.secretKey, t.sessionToken);
+    const seen = JSON.stringify([out, statuses, caught, helper.log().args]);
+    for (const secret of secrets)
+      assert.ok(!seen.includes(secret), 'a secret leaked into what users see');
+  });
+
   it('a wrong password gives a red badge and a catchable error, with no sign-in storm', async function () {
     const before = sim.rest.counts.signIn;
     await helper.load(NODES, statusFlow({}), {
