@@ -260,7 +260,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
   });
 
   it('never shows a password, token or AWS key in outputs, badges, errors or logs', async function () {
-    const mac = macs()[0]!;
+    const mac = macs()[0];
     await helper.load(
       NODES,
       flow([
@@ -296,7 +296,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     // Force a token refresh and a reconnect so those paths log too.
     sim.rest.expireAllTokens();
     sim.broker.dropClients();
-    helper.getNode('s').receive({} as never);
+    helper.getNode('s').receive({});
     await waitFor(() => out.length >= 2, 30_000, 'status after reconnect');
     const secrets = [sim.password];
     for (const t of sim.rest.issuedTokens())
