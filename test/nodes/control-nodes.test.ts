@@ -1,0 +1,397 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSimulator, type Heater, type Simulator } from '../../src/simulator';
+import controlNode = require('../../src/navien-control');
+import energyNode = require('../../src/navien-energy');
+import featuresNode = require('../../src/navien-features');
+import type { AccountNode } from '../../src/node-red/types';
+import {
+  TAB,
+  accountConfig,
+  accountModule,
+  catchNodes,
+  collect,
+  helper,
+  initRuntime,
+  nextMessages,
+  startRuntime,
+  stopRuntime,
+  waitFor,
+  withCatalog,
+  type FlowNode,
+  type Msg,
+} from './flow-helpers';
+
+const NODES = [accountModule, ...[controlNode, energyNode, featuresNode].map(withCatalog)];
+
+interface ControlPayload {
+  ok: boolean;
+  command: { key: string; mode: string; param: number[] }[];
+  requested: Record<string, unknown>;
+  status: Record<string, unknown>;
+}
+
+describe('control, features and energy nodes against the simulator', function () {
+  this.timeout(60_000);
+  let sim: Simulator;
+  let userDir: string;
+  let mac: string;
+  let heater: Heater;
+  /** Every control command any client published, as the broker saw it. */
+  let ctrl: { mode: string; param: number[] }[];
+  let stopWatching: () => void;
+
+  before(async function () {
+    initRuntime();
+    sim = await startSimulator({ devices: 2 });
+    const first = [...sim.heaters.entries()][0];
+    assert.ok(first);
+    [mac, heater] = first;
+  });
+  after(async function () {
+    await sim.close();
+  });
+  beforeEach(async function () {
+    userDir = mkdtempSync(join(tmpdir(), 'navien-control-'));
+    helper.settings({ userDir });
+    ctrl = [];
+    stopWatching = sim.broker.onPublish(({ topic, payload }) => {
+      if (!topic.endsWith('/ctrl')) return;
+      const env = JSON.parse(payload.toString('utf8')) as {
+        request: { mode: string; param: number[] };
+      };
+      ctrl.push({ mode: env.request.mode, param: env.request.param });
+    });
+    await startRuntime();
+  });
+  afterEach(async function () {
+    stopWatching();
+    heater.connected = true;
+    await sim.broker.start();
+    await stopRuntime();
+    rmSync(userDir, { recursive: true, force: true });
+  });
+
+  async function load(extra: FlowNode[]): Promise<void> {
+    await helper.load(NODES, [...catchNodes, accountConfig(sim.apiUrl, sim.mqttUrl), ...extra], {
+      acc: { email: sim.email, password: sim.password },
+    });
+  }
+
+  function controlFlow(props: Record<string, unknown> = {}): FlowNode[] {
+    return [
+      {
+        id: 'ctl',
+        type: 'navien-control',
+        z: TAB,
+        account: 'acc',
+        device: mac,
+        units: 'F',
+        command: '',
+        timeout: 10,
+        ...props,
+        wires: [['out']],
+      },
+      { id: 'out', type: 'helper', z: TAB },
+    ];
+  }
+
+  async function control(payload: unknown): Promise<ControlPayload> {
+    const got = nextMessages(helper.getNode('out'), 1, 20_000);
+    helper.getNode('ctl').receive({ payload });
+    const [msg] = await got;
+    return msg.payload as ControlPayload;
+  }
+
+  async function caught(payload: unknown): Promise<Msg> {
+    const got = nextMessages(helper.getNode('caught'), 1, 20_000);
+    helper.getNode('ctl').receive({ payload });
+    const [msg] = await got;
+    return msg;
+  }
+
+  function errorCode(msg: Msg): string {
+    return (msg.error as { code?: string } | undefined)?.code ?? '';
+  }
+
+  function mqttOf(): NonNullable<AccountNode['account']>['mqtt'] {
+    const account = (helper.getNode('acc') as unknown as AccountNode).account;
+    assert.ok(account);
+    return account.mqtt;
+  }
+
+  it('navien-features emits the decoded record: serial, limits in °F, flags as booleans', async function () {
+    await load([
+      {
+        id: 'f',
+        type: 'navien-features',
+        z: TAB,
+        account: 'acc',
+        device: mac,
+        units: 'F',
+        wires: [['out']],
+      },
+      { id: 'out', type: 'helper', z: TAB },
+    ]);
+    const got = nextMessages(helper.getNode('out'), 1, 20_000);
+    helper.getNode('f').receive({ payload: '', keep: 1 });
+    const [msg] = await got;
+    const p = msg?.payload as Record<string, unknown>;
+    assert.equal(msg?.topic, `navien/${mac}/features`);
+    assert.equal(msg?.keep, 1);
+    assert.equal(p.controllerSerialNumber, heater.controllerSerialNumber);
+    assert.equal(p.dhwTemperatureMin, 104.9);
+    assert.equal(p.dhwTemperatureMax, 149.9);
+    assert.equal(p.volumeName, '65 gal');
+    assert.equal(p.powerUse, true);
+    assert.equal(p.recirculationUse, false);
+    assert.equal(p.temperatureControl, true);
+    assert.deepEqual(p.supportedModes, [
+      'heat-pump',
+      'electric',
+      'energy-saver',
+      'high-demand',
+      'vacation',
+    ]);
+    assert.deepEqual((p.firmware as { controller: unknown }).controller, {
+      version: 201457920,
+      code: 7,
+    });
+  });
+
+  it('each command changes the simulated heater and is confirmed by a status that shows it', async function () {
+    await load(controlFlow());
+    let r = await control({ temperature: 125 });
+    assert.equal(r.ok, true);
+    assert.equal(heater.status().dhwTemperatureSetting, 103);
+    assert.equal(r.status.dhwTemperatureSetting, 124.7);
+    assert.deepEqual(r.requested, { temperature: 125 });
+    assert.deepEqual(r.command, [
+      { key: 'temperature', value: 125, mode: 'dhw-temperature', code: 33554464, param: [103] },
+    ]);
+
+    r = await control({ mode: 'electric' });
+    assert.equal(heater.dhwOperationSetting, 2);
+    assert.equal(r.status.dhwOperationSettingName, 'electric');
+
+    r = await control({ power: false });
+    assert.equal(heater.dhwOperationSetting, 6);
+    assert.equal(r.status.dhwOperationSetting, 6);
+    r = await control({ power: true });
+    assert.equal(heater.dhwOperationSetting, 2);
+    assert.equal(r.status.dhwOperationSetting, 2);
+
+    r = await control({ vacation: 3 });
+    assert.equal(heater.dhwOperationSetting, 5);
+    assert.equal(r.status.vacationDaySetting, 3);
+    r = await control({ mode: 'energy-saver' });
+    assert.equal(heater.dhwOperationSetting, 3);
+    assert.equal(r.status.vacationDaySetting, 0);
+
+    r = await control({ antiLegionella: false });
+    assert.equal(heater.status().antiLegionellaUse, 1);
+    assert.equal(r.status.antiLegionellaUse, false);
+    r = await control({ antiLegionella: 10 });
+    assert.equal(heater.status().antiLegionellaUse, 2);
+    assert.equal(r.status.antiLegionellaPeriod, 10);
+
+    r = await control({ tou: true });
+    assert.equal(heater.status().touStatus, 1);
+    assert.equal(r.status.touStatus, true);
+    await control({ tou: false });
+    assert.equal(heater.status().touStatus, 0);
+
+    await control({ demandResponse: true });
+    assert.equal(heater.status().drEventStatus, 1);
+    await control({ demandResponse: false });
+    assert.equal(heater.status().drEventStatus, 0);
+
+    r = await control({ freezeProtection: 45 });
+    assert.equal(heater.status().freezeProtectionTemperature, 14);
+    assert.equal(r.status.freezeProtectionTemperature, 44.6);
+
+    r = await control({ airFilterReset: true });
+    assert.equal(heater.status().airFilterAlarmElapsed, 0);
+    assert.equal(r.status.airFilterAlarmElapsed, 0);
+
+    await control({ intelligent: true });
+    assert.equal(heater.intelligentMode, true);
+    await control({ intelligent: false });
+    assert.equal(heater.intelligentMode, false);
+
+    const statuses = collect(helper.getNode('statuses'));
+    await control({ mode: 'heat-pump' });
+    await waitFor(() =>
+      statuses.some((s) => (s.status as { text?: string }).text === 'mode heat-pump ✓'),
+    );
+  });
+
+  it('runs several keys of one message in order, false included, and uses the default command for an empty payload', async function () {
+    await load(controlFlow({ command: '{"mode":"high-demand"}' }));
+    const r = await control({ power: false, mode: 'heat-pump', temperature: 130, tou: false });
+    assert.equal(r.ok, true);
+    assert.deepEqual(
+      ctrl.map((c) => c.mode),
+      ['power-off', 'dhw-mode', 'dhw-temperature', 'tou-off'],
+    );
+    assert.deepEqual(
+      r.command.map((c) => c.key),
+      ['power', 'mode', 'temperature', 'tou'],
+    );
+    assert.equal(heater.dhwOperationSetting, 1);
+    assert.equal(heater.status().dhwTemperatureSetting, 109);
+    const byDefault = await control('');
+    assert.deepEqual(byDefault.requested, { mode: 'high-demand' });
+    assert.equal(heater.dhwOperationSetting, 4);
+  });
+
+  it('validation refuses bad or unsupported values with nothing published', async function () {
+    await load(controlFlow());
+    // Warm up: one good command caches the feature record and opens the connection.
+    await control({ temperature: 120 });
+    ctrl.length = 0;
+    const cases: [unknown, string, string][] = [
+      [{ power: true, temperature: 160 }, 'NAVIEN_INVALID_INPUT', '105–150 °F'],
+      [{ mode: 'heat-pump', vacation: 0 }, 'NAVIEN_INVALID_INPUT', 'vacation'],
+      [{ temperature: 0 }, 'NAVIEN_INVALID_INPUT', 'temperature 0 °F'],
+      [{ power: true, recirculation: 'always' }, 'NAVIEN_UNSUPPORTED', 'recirculationUse'],
+      [{ hotButton: true }, 'NAVIEN_UNSUPPORTED', 'recirculationUse'],
+      [{ power: 1 }, 'NAVIEN_INVALID_INPUT', 'power'],
+      [{ setpoint: 120 }, 'NAVIEN_INVALID_INPUT', 'setpoint'],
+      ['not json', 'NAVIEN_INVALID_INPUT', 'object'],
+    ];
+    for (const [payload, code, text] of cases) {
+      const msg = await caught(payload);
+      assert.equal(errorCode(msg), code, JSON.stringify(payload));
+      assert.ok(
+        String((msg.error as { message: string }).message).includes(text),
+        String((msg.error as { message: string }).message),
+      );
+    }
+    // Let any stray publish reach the broker before counting.
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(ctrl, [], 'nothing reached /ctrl');
+    assert.equal(heater.status().dhwTemperatureSetting, 98);
+  });
+
+  it('a heater that never confirms gives a catchable NAVIEN_TIMEOUT and a red "not confirmed" badge', async function () {
+    await load(controlFlow({ timeout: 1 }));
+    await control({ temperature: 120 });
+    heater.connected = false;
+    const statuses = collect(helper.getNode('statuses'));
+    const started = Date.now();
+    const msg = await caught({ temperature: 130 });
+    assert.equal(errorCode(msg), 'NAVIEN_TIMEOUT');
+    assert.match(
+      String((msg.error as { message: string }).message),
+      /did not confirm 130°F within 1 s/,
+    );
+    assert.ok(Date.now() - started < 5000);
+    await waitFor(() =>
+      statuses.some((s) => {
+        const st = s.status as { fill?: string; text?: string };
+        return st.fill === 'red' && st.text === 'not confirmed';
+      }),
+    );
+  });
+
+  it('queues a command while the broker is down and delivers it after the reconnect', async function () {
+    await load(controlFlow());
+    await control({ temperature: 120 });
+    const mqtt = mqttOf();
+    await sim.broker.stop();
+    await waitFor(() => mqtt.state !== 'connected', 5000, 'disconnect seen');
+    ctrl.length = 0;
+    const got = nextMessages(helper.getNode('out'), 1, 30_000);
+    helper.getNode('ctl').receive({ payload: { temperature: 130, mode: 'heat-pump' } });
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(ctrl.length, 0, 'nothing can be sent while down');
+    await sim.broker.start();
+    const [msg] = await got;
+    const p = msg.payload as ControlPayload;
+    assert.equal(p.ok, true);
+    assert.deepEqual(
+      ctrl.map((c) => c.mode),
+      ['dhw-temperature', 'dhw-mode'],
+      'sent in order after the reconnect',
+    );
+    assert.equal(heater.status().dhwTemperatureSetting, 109);
+    assert.equal(heater.dhwOperationSetting, 1);
+  });
+
+  it('drops a command older than the queue limit with an error and never replays it', async function () {
+    await load(controlFlow({ queueTime: 1 }));
+    await control({ temperature: 120 });
+    const mqtt = mqttOf();
+    await sim.broker.stop();
+    await waitFor(() => mqtt.state !== 'connected', 5000, 'disconnect seen');
+    ctrl.length = 0;
+    const started = Date.now();
+    const msg = await caught({ temperature: 140 });
+    assert.equal(errorCode(msg), 'NAVIEN_MQTT_UNAVAILABLE');
+    assert.match(String((msg.error as { message: string }).message), /never replayed/);
+    assert.ok(Date.now() - started < 4000, 'dropped after about 1 s');
+    await sim.broker.start();
+    await waitFor(() => mqtt.state === 'connected', 20_000, 'reconnect');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(ctrl, [], 'the dropped command was not sent after the reconnect');
+    assert.equal(heater.status().dhwTemperatureSetting, 98);
+  });
+
+  it("navien-energy decodes a month to the totals of the heater's own history", async function () {
+    await load([
+      { id: 'e', type: 'navien-energy', z: TAB, account: 'acc', device: mac, wires: [['out']] },
+      { id: 'out', type: 'helper', z: TAB },
+    ]);
+    // Last month: the simulator's invented history, stable while the test runs.
+    const d = new Date();
+    d.setDate(1);
+    d.setMonth(d.getMonth() - 1);
+    const year = d.getFullYear();
+    const month = d.getMonth() + 1;
+    const truth = heater.energyUsage(year, [month]);
+    const days = truth.usage[0]?.data ?? [];
+    const sum = (k: 'hpUsage' | 'heUsage' | 'hpTime' | 'heTime') =>
+      days.reduce((a, x) => a + x[k], 0);
+    const got = nextMessages(helper.getNode('out'), 1, 20_000);
+    helper.getNode('e').receive({ payload: { year, month } });
+    const [msg] = await got;
+    assert.equal(msg?.topic, `navien/${mac}/energy`);
+    const p = msg?.payload as {
+      year: number;
+      months: {
+        month: number;
+        days: { day: number; heatPumpWh: number; totalWh: number }[];
+        totals: Record<string, number>;
+      }[];
+      totals: Record<string, number | null>;
+    };
+    assert.equal(p.year, year);
+    assert.equal(p.months[0]?.month, month);
+    assert.equal(p.months[0]?.days.length, new Date(year, month, 0).getDate());
+    assert.equal(p.months[0]?.days[4]?.day, 5);
+    assert.equal(p.months[0]?.days[4]?.heatPumpWh, days[4]?.hpUsage);
+    const total = sum('hpUsage') + sum('heUsage');
+    assert.equal(p.totals.heatPumpWh, sum('hpUsage'));
+    assert.equal(p.totals.elementWh, sum('heUsage'));
+    assert.equal(p.totals.heatPumpHours, sum('hpTime'));
+    assert.equal(p.totals.elementHours, sum('heTime'));
+    assert.equal(p.totals.totalWh, total);
+    assert.ok(total > 0, 'the invented history is not empty');
+    assert.equal(p.totals.heatPumpShare, Math.round((1000 * sum('hpUsage')) / total) / 10);
+    assert.equal(p.months[0]?.totals.totalWh, total);
+  });
+
+  it('navien-energy refuses a bad month before asking the heater', async function () {
+    await load([
+      { id: 'e', type: 'navien-energy', z: TAB, account: 'acc', device: mac, wires: [['out']] },
+      { id: 'out', type: 'helper', z: TAB },
+    ]);
+    const got = nextMessages(helper.getNode('caught'), 1, 10_000);
+    helper.getNode('e').receive({ payload: { year: 2026, month: 13 } });
+    const [msg] = await got;
+    assert.equal(errorCode(msg), 'NAVIEN_INVALID_INPUT');
+  });
+});
