@@ -1,4 +1,4 @@
-import type { Node, NodeAPI, NodeMessage } from 'node-red';
+import type { Node, NodeAPI, NodeMessage, NodeStatus } from 'node-red';
 import type { NavienAccount } from './navien/account';
 import { decodeStatus, summarizeStatus } from './navien/decode/status';
 import { NavienError } from './navien/errors';
@@ -59,41 +59,53 @@ export = function (RED: NodeAPI): void {
       }
     };
 
+    let lastBadge = '';
+    /** Any badge other than the status summary; the next summary is then shown again. */
+    const show = (status: NodeStatus): void => {
+      lastBadge = '';
+      node.status(status);
+    };
     const emitStatus = (entry: Watched, raw: Record<string, unknown>): void => {
       const decoded = decodeStatus(raw, { units });
-      const payload = {
-        ...decoded,
-        macAddress: entry.device.macAddress,
-        deviceName: entry.device.deviceName,
-        receivedAt: new Date().toISOString(),
-      };
       if (config.outputMode === 'changes') {
-        // receivedAt always differs; compare everything else.
+        // Compared before receivedAt (which always differs) is added.
         const key = JSON.stringify(decoded);
         if (key === entry.lastPayloadKey) return;
         entry.lastPayloadKey = key;
       }
+      const badge = summarizeStatus(decoded);
+      // The decoded object is fresh for this message: add fields in place rather than copying
+      // ~100 keys again (this is the hot path, see bench/README.md).
+      const payload: Record<string, unknown> = decoded;
+      payload.macAddress = entry.device.macAddress;
+      payload.deviceName = entry.device.deviceName;
+      payload.receivedAt = new Date().toISOString();
       const msg: NodeMessage & { raw?: unknown } = {
         topic: `navien/${entry.device.macAddress}/status`,
         payload,
       };
       if (config.includeRaw) msg.raw = raw;
-      node.status(okBadge(summarizeStatus(decoded)));
+      // Badge updates go to every open editor; send one only when its text changes.
+      if (badge !== lastBadge) {
+        lastBadge = badge;
+        node.status(okBadge(badge));
+      }
       node.send(msg);
     };
 
     const onMqttState = (event: { state: string; error?: unknown }): void => {
       switch (event.state) {
         case 'connecting':
-          node.status({ fill: 'yellow', shape: 'ring', text: text('status.connecting') });
+          show({ fill: 'yellow', shape: 'ring', text: text('status.connecting') });
           break;
         case 'reconnecting':
-          node.status({ fill: 'yellow', shape: 'ring', text: text('status.reconnecting') });
+          show({ fill: 'yellow', shape: 'ring', text: text('status.reconnecting') });
           break;
         case 'connected':
-          node.status({ fill: 'green', shape: 'dot', text: text('status.connected') });
+          show({ fill: 'green', shape: 'dot', text: text('status.connected') });
           break;
         case 'auth-failed':
+          lastBadge = '';
           raiseError(
             RED,
             node,
@@ -139,7 +151,7 @@ export = function (RED: NodeAPI): void {
           : (await account.api.listDevices()).value;
         if (closed) return;
         if (devices.length === 0) {
-          node.status({ fill: 'grey', shape: 'ring', text: text('status.noDevices') });
+          show({ fill: 'grey', shape: 'ring', text: text('status.noDevices') });
           return;
         }
         if (!mqtt) {
@@ -151,11 +163,12 @@ export = function (RED: NodeAPI): void {
         }
         for (const device of devices) await watch(device);
         if (devices.length === 1 && !devices[0].connected && mqtt.state === 'connected') {
-          node.status({ fill: 'grey', shape: 'ring', text: text('status.deviceOffline') });
+          show({ fill: 'grey', shape: 'ring', text: text('status.deviceOffline') });
         }
         if (intervalS > 0 && !pollTimer) pollTimer = setInterval(requestAll, intervalS * 1000);
       } catch (err) {
         if (closed) return;
+        lastBadge = '';
         raiseError(RED, node, err, 'navien/status');
         // Try again later; the session's own backoff keeps a bad password from hammering sign-in.
         retryTimer = setTimeout(() => void start(), RETRY_START_MS);
@@ -188,6 +201,7 @@ export = function (RED: NodeAPI): void {
       run().then(
         () => done(),
         (err: unknown) => {
+          lastBadge = '';
           reportError(RED, node, err, msg, done);
         },
       );
@@ -209,10 +223,10 @@ export = function (RED: NodeAPI): void {
     });
 
     if (!accountNode) {
-      node.status({ fill: 'red', shape: 'ring', text: text('status.noAccount') });
+      show({ fill: 'red', shape: 'ring', text: text('status.noAccount') });
       return;
     }
-    node.status({ fill: 'yellow', shape: 'ring', text: text('status.connecting') });
+    show({ fill: 'yellow', shape: 'ring', text: text('status.connecting') });
     void start();
   }
 
