@@ -131,9 +131,15 @@ export function removeTempDir(dir: string): void {
   if (index >= 0) tempDirs.splice(index, 1);
 }
 
-process.once('exit', () => {
-  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
-});
+function removeAllTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+// Imported while mocha loads spec files, so this top-level `after` is a root hook: it runs
+// once after every suite (the packed tarball lives until then). The exit handler is a
+// fallback for runs that end early.
+if (typeof after === 'function') after(removeAllTempDirs);
+process.once('exit', removeAllTempDirs);
 
 /** The repository packed with `npm pack` (after the build), once per mocha run. */
 export function packedPackage(): Promise<PackedPackage> {

@@ -63,6 +63,19 @@ function settingsFor(
   return settings;
 }
 
+/** What each type's inject sends: a command for navien-control, a timestamp otherwise. */
+function injectPayload(type: string): Record<string, unknown> {
+  if (type === 'navien-control') {
+    const command = '{"temperature":125}';
+    return {
+      props: [{ p: 'payload', v: command, vt: 'json' }],
+      payload: command,
+      payloadType: 'json',
+    };
+  }
+  return { props: [{ p: 'payload' }], payload: '', payloadType: 'date' };
+}
+
 export function smokeFlows(
   sim: SimulatorEndpoints,
   mac: string,
@@ -84,9 +97,7 @@ export function smokeFlows(
         type: 'inject',
         z: TAB_ID,
         name: `trigger ${type}`,
-        props: [{ p: 'payload' }],
-        payload: '',
-        payloadType: 'date',
+        ...injectPayload(type),
         repeat: '',
         once: false,
         x: 120,
