@@ -1,0 +1,186 @@
+// Every example flow, as a user imports it from Import > Examples, deployed into a real
+// Node-RED 4.1 with the PACKED package, its account pointed at the loopback simulator.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startSimulator, type Simulator } from '../../src/simulator';
+import { type CommsClient, type FlowNode, NodeRedRuntime, delay } from '../support/nodered-runtime';
+import { repoRoot } from '../support/packing';
+
+const EXAMPLES_DIR = join(repoRoot, 'examples');
+/** The dashboard examples say in their comment that @flowfuse/node-red-dashboard must be installed. */
+const OPTIONAL_TYPE_PREFIX = 'ui-';
+const CORE_TYPES = new Set([
+  'tab',
+  'comment',
+  'inject',
+  'debug',
+  'catch',
+  'status',
+  'complete',
+  'function',
+  'change',
+  'switch',
+  'template',
+  'delay',
+  'trigger',
+  'rbe',
+  'filter',
+  'join',
+  'split',
+  'range',
+  'link in',
+  'link out',
+  'group',
+]);
+const PROBE = 'probe:';
+const IMPORT_TAB = 'imported-example';
+
+interface Example {
+  file: string;
+  nodes: FlowNode[];
+}
+
+function loadExamples(): Example[] {
+  return readdirSync(EXAMPLES_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => ({
+      file,
+      nodes: JSON.parse(readFileSync(join(EXAMPLES_DIR, file), 'utf8')) as FlowNode[],
+    }));
+}
+
+const isNavienFlowNode = (n: FlowNode): boolean =>
+  n.type.startsWith('navien-') && n.type !== 'navien-account';
+
+/**
+ * What the test deploys: the example with its accounts pointed at the simulator, optional
+ * dashboard nodes left out, a tab if the export has none, and a probe debug node on the output
+ * of every Navien node (so alerts that only fire on a condition still show the node worked).
+ */
+function prepare(example: Example, sim: Simulator): FlowNode[] {
+  const nodes = example.nodes
+    .filter((n) => !n.type.startsWith(OPTIONAL_TYPE_PREFIX))
+    .map((n) => structuredClone(n));
+  const kept = new Set(nodes.map((n) => n.id));
+  const tabs = new Set(nodes.filter((n) => n.type === 'tab').map((n) => n.id));
+  const extra: FlowNode[] = [];
+  for (const n of nodes) {
+    if (Array.isArray(n.wires)) {
+      n.wires = (n.wires as string[][]).map((port) => port.filter((id) => kept.has(id)));
+    }
+    if (n.type === 'navien-account') {
+      n.apiUrl = sim.apiUrl;
+      n.mqttUrl = sim.mqttUrl;
+      n.credentials = { email: sim.email, password: sim.password };
+    }
+    // Examples carry no tab: Import puts their flow nodes on the current tab.
+    if (n.type !== 'tab' && n.type !== 'navien-account' && typeof n.z !== 'string') {
+      n.z = IMPORT_TAB;
+    }
+    if (typeof n.z === 'string' && !tabs.has(n.z)) {
+      tabs.add(n.z);
+      extra.push({ id: n.z, type: 'tab', label: example.file });
+    }
+    if (isNavienFlowNode(n)) {
+      const probe = `${PROBE}${n.id}`;
+      const wires = (n.wires as string[][] | undefined) ?? [[]];
+      n.wires = [[...(wires[0] ?? []), probe], ...wires.slice(1)];
+      extra.push({
+        id: probe,
+        type: 'debug',
+        z: n.z,
+        active: true,
+        tosidebar: true,
+        complete: 'true',
+        targetType: 'full',
+        wires: [],
+      });
+    }
+  }
+  return [...extra, ...nodes];
+}
+
+describe('e2e: every example flow deploys and works against the simulator', function () {
+  this.timeout(300_000);
+  const examples = loadExamples();
+  let sim: Simulator | undefined;
+  let runtime: NodeRedRuntime | undefined;
+  let comms: CommsClient | undefined;
+
+  before(async function () {
+    sim = await startSimulator({ host: '127.0.0.1', devices: 2 });
+    runtime = await NodeRedRuntime.start();
+    comms = await runtime.comms();
+  });
+
+  after(async function () {
+    comms?.close();
+    await runtime?.stop();
+    await sim?.close();
+  });
+
+  it('ships examples, and every node type they use is ours, core, or the optional dashboard', function () {
+    assert.ok(examples.length >= 10, `only ${examples.length} examples`);
+    for (const { file, nodes } of examples) {
+      for (const n of nodes) {
+        const known =
+          n.type.startsWith('navien-') ||
+          CORE_TYPES.has(n.type) ||
+          n.type.startsWith(OPTIONAL_TYPE_PREFIX);
+        assert.ok(known, `${file}: unexpected node type ${n.type}`);
+      }
+      const accounts = nodes.filter((n) => n.type === 'navien-account');
+      assert.ok(accounts.length > 0, `${file} has no navien-account`);
+      for (const a of accounts) {
+        assert.equal(a.credentials, undefined, `${file} ships credentials`);
+      }
+    }
+  });
+
+  for (const example of examples) {
+    it(`${example.file}`, async function () {
+      const r = runtime!;
+      const c = comms!;
+      const s = sim!;
+      const flows = prepare(example, s);
+      const logBefore = r.logs.length;
+      const debugBefore = c.debug.length;
+      // deploy() waits for "Started flows" and fails on missing node types.
+      await r.deploy(flows);
+      for (const inject of flows.filter((n) => n.type === 'inject')) {
+        await r.inject(inject.id);
+        await delay(300);
+      }
+      const navienNodes = flows.filter(isNavienFlowNode);
+      const catches = flows.filter((n) => n.type === 'catch');
+      const caughtDebugIds = new Set(
+        flows
+          .filter((n) => n.type === 'debug')
+          .map((n) => n.id)
+          .filter((id) => catches.length > 0 && !id.startsWith(PROBE)),
+      );
+      const deadline = Date.now() + 30_000;
+      const pending = (): string[] =>
+        navienNodes
+          .filter((n) => {
+            const seen = c.debug.slice(debugBefore);
+            const produced = seen.some((m) => m.id === `${PROBE}${n.id}`);
+            const caught = seen.some((m) => caughtDebugIds.has(m.id) && m.msg.includes(n.id));
+            return !produced && !caught;
+          })
+          .map((n) => `${n.type} ${n.id}`);
+      while (pending().length > 0 && Date.now() < deadline) await delay(200);
+      const log = r.logs.slice(logBefore);
+      assert.doesNotMatch(log, /Waiting for missing types/, `${example.file}: missing node types`);
+      assert.deepEqual(
+        pending(),
+        [],
+        `${example.file}: no output or caught error from these nodes`,
+      );
+      const errors = log.split('\n').filter((line) => /\[error\]/.test(line));
+      assert.deepEqual(errors, [], `${example.file}: errors logged`);
+    });
+  }
+});
