@@ -10,7 +10,8 @@ import { decodeStatus } from './navien/decode/status';
 import type { UnitChoice } from './navien/decode/units';
 import { NavienError, toNavienError } from './navien/errors';
 import { attachAccount, requireAccount } from './node-red/account-ref';
-import { pickDeviceMac } from './node-red/device-target';
+import { explainTimeout, pickDeviceMac } from './node-red/device-target';
+import type { Device } from './navien/types';
 import { commonText } from './node-red/i18n';
 import { reportError } from './node-red/report-error';
 import { okBadge, shortText } from './node-red/status-badge';
@@ -93,6 +94,7 @@ export = function (RED: NodeAPI): void {
     };
 
     node.on('input', (msg: NavienInputMessage, send, done) => {
+      let device: Device | undefined;
       const run = async (): Promise<void> => {
         const account = requireAccount(accountNode);
         let payload = readPayload(msg.payload);
@@ -112,7 +114,7 @@ export = function (RED: NodeAPI): void {
           warnedAboutMsgDevice = true;
           node.warn(commonText(RED, 'warn.msgDeviceIgnored'));
         });
-        const device = await account.device(mac);
+        device = await account.device(mac);
         const ctl = controllerFor(account);
         const queued = account.mqtt.state !== 'connected';
         node.status(
@@ -151,7 +153,7 @@ export = function (RED: NodeAPI): void {
         done();
       };
       run().catch((err: unknown) => {
-        const error = reportError(RED, node, err, msg, done);
+        const error = reportError(RED, node, explainTimeout(err, device), msg, done);
         if (error.code === 'NAVIEN_TIMEOUT')
           node.status({ fill: 'red', shape: 'ring', text: shortText(text('notConfirmed')) });
       });

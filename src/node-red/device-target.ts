@@ -1,4 +1,5 @@
-import { NavienError } from '../navien/errors';
+import { NavienError, toNavienError } from '../navien/errors';
+import type { Device } from '../navien/types';
 import { normalizeMac } from '../navien/mac';
 
 /**
@@ -35,4 +36,19 @@ export function pickDeviceMac(
 /** msg.fresh = true asks for a fresh read, bypassing the account's cache. */
 export function wantsFresh(value: unknown): boolean {
   return value === true || value === 'true';
+}
+
+/**
+ * A heater the cloud lists as disconnected cannot answer over MQTT: when a request to it timed
+ * out, say that it is offline (NAVIEN_DEVICE_OFFLINE, which a flow may choose to ignore)
+ * rather than a bare timeout.
+ */
+export function explainTimeout(err: unknown, device: Device | undefined): unknown {
+  const error = toNavienError(err);
+  if (error.code !== 'NAVIEN_TIMEOUT' || !device || device.connected) return err;
+  return new NavienError(
+    'NAVIEN_DEVICE_OFFLINE',
+    `${device.deviceName || device.macAddress} is offline (the Navien cloud lists it as not connected), so it did not answer`,
+    { cause: error },
+  );
 }

@@ -2,7 +2,7 @@ import type { Node, NodeAPI, NodeMessage } from 'node-red';
 import type { NavienAccount } from '../navien/account';
 import type { Device } from '../navien/types';
 import { attachAccount, requireAccount } from './account-ref';
-import { pickDeviceMac, wantsFresh } from './device-target';
+import { explainTimeout, pickDeviceMac, wantsFresh } from './device-target';
 import { commonText } from './i18n';
 import { reportError } from './report-error';
 import { busyBadge, okBadge } from './status-badge';
@@ -52,6 +52,7 @@ export function registerRequestNode<TDef extends DeviceNodeDef>(
         reportError(RED, node, err, msg, done);
         return;
       }
+      let target: Device | undefined;
       const ctx: RequestContext<TDef> = {
         node,
         config,
@@ -64,7 +65,8 @@ export function registerRequestNode<TDef extends DeviceNodeDef>(
             warnedAboutMsgDevice = true;
             node.warn(commonText(RED, 'warn.msgDeviceIgnored'));
           });
-          return account.device(mac);
+          target = await account.device(mac);
+          return target;
         },
       };
       node.status(busyBadge(RED));
@@ -76,7 +78,7 @@ export function registerRequestNode<TDef extends DeviceNodeDef>(
           done();
         },
         (err: unknown) => {
-          reportError(RED, node, err, msg, done);
+          reportError(RED, node, explainTimeout(err, target), msg, done);
         },
       );
     });

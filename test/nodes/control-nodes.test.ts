@@ -161,6 +161,40 @@ describe('control, features and energy nodes against the simulator', function ()
     });
   });
 
+  it('a heater the cloud lists as offline gives NAVIEN_DEVICE_OFFLINE (not a bare timeout) to Catch nodes', async function () {
+    this.timeout(60_000);
+    const offlineSim = await startSimulator({ devices: 1, offline: 1 });
+    try {
+      const offlineMac = [...offlineSim.heaters.keys()][0];
+      await helper.load(
+        NODES,
+        [
+          ...catchNodes,
+          { ...accountConfig(offlineSim.apiUrl, offlineSim.mqttUrl), id: 'offacc' },
+          {
+            id: 'f',
+            type: 'navien-features',
+            z: TAB,
+            account: 'offacc',
+            device: offlineMac,
+            units: 'auto',
+            wires: [[]],
+          },
+        ],
+        { offacc: { email: offlineSim.email, password: offlineSim.password } },
+      );
+      const got = nextMessages(helper.getNode('caught'), 1, 45_000);
+      helper.getNode('f').receive({ payload: 1 });
+      const [msg] = await got;
+      assert.equal((msg.error as { code: string }).code, 'NAVIEN_DEVICE_OFFLINE');
+      assert.match((msg.error as { message: string }).message, /offline/);
+      assert.equal((msg.navienError as { retriable: boolean }).retriable, true);
+    } finally {
+      await helper.unload();
+      await offlineSim.close();
+    }
+  });
+
   it('each command changes the simulated heater and is confirmed by a status that shows it', async function () {
     await load(controlFlow());
     let r = await control({ temperature: 125 });

@@ -67,7 +67,7 @@ export function accountConfig(
 }
 
 /** A tab with a Catch node (-> 'caught') and a Status node (-> 'statuses'), as a user would wire them. */
-export const catchNodes = [
+export const catchNodes: FlowNode[] = [
   { id: 'tab1', type: 'tab', label: 'test' },
   { id: 'catchAll', type: 'catch', z: TAB, scope: null, uncaught: false, wires: [['caught']] },
   { id: 'caught', type: 'helper', z: TAB },
