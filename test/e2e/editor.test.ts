@@ -239,6 +239,13 @@ describe('e2e: editor in a real browser (Chromium)', function () {
         /navien-[a-z-]+\.(label|placeholder|tip)\./,
         `${type}: raw i18n key`,
       );
+      // Every select shows a choice, also for flows made outside the editor.
+      const blankSelects = await p().$$eval('.red-ui-tray select[id^="node-input-"]', (els) =>
+        els
+          .filter((el) => !(el as HTMLSelectElement).selectedOptions[0]?.textContent?.trim())
+          .map((el) => el.id),
+      );
+      assert.deepEqual(blankSelects, [], `${type}: selects showing nothing`);
       await p().waitForTimeout(300);
       await p().screenshot({ path: join(ARTIFACTS, `dialog-${type}.png`) });
       await p().click('#node-dialog-cancel');
