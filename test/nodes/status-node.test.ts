@@ -181,6 +181,54 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     assert.equal(sim.broker.connectionCount(), 1);
   });
 
+  it('two accounts on the same login (like two Node-RED instances) stay connected side by side', async function () {
+    const mac = macs()[0];
+    const second = { ...accountConfig(sim.apiUrl, sim.mqttUrl), id: 'acc2' };
+    await helper.load(
+      NODES,
+      [
+        ...catchNodes,
+        accountConfig(sim.apiUrl, sim.mqttUrl),
+        second,
+        {
+          id: 's1',
+          type: 'navien-status',
+          z: TAB,
+          account: 'acc',
+          device: mac,
+          interval: 0,
+          wires: [['out1']],
+        },
+        {
+          id: 's2',
+          type: 'navien-status',
+          z: TAB,
+          account: 'acc2',
+          device: mac,
+          interval: 0,
+          wires: [['out2']],
+        },
+        { id: 'out1', type: 'helper', z: TAB },
+        { id: 'out2', type: 'helper', z: TAB },
+      ],
+      {
+        acc: { email: sim.email, password: sim.password },
+        acc2: { email: sim.email, password: sim.password },
+      },
+    );
+    const out1 = collect(helper.getNode('out1'));
+    const out2 = collect(helper.getNode('out2'));
+    await waitFor(() => out1.length >= 1 && out2.length >= 1, 10_000, 'a status on both accounts');
+    const upgrades = sim.broker.upgrades.length;
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal(sim.broker.connectionCount(), 2, 'two connections');
+    assert.equal(new Set(sim.broker.clientIds()).size, 2, 'distinct client ids');
+    assert.equal(sim.broker.upgrades.length, upgrades, 'nobody was kicked off and reconnected');
+    helper.getNode('s1').receive({});
+    helper.getNode('s2').receive({});
+    await waitFor(() => out1.length >= 2 && out2.length >= 2, 10_000, 'both still answer');
+  });
+
   it('after a broker restart it reconnects, resubscribes, asks again and emits fresh state', async function () {
     const mac = macs()[0];
     await helper.load(NODES, statusFlow({ device: mac, interval: 0 }), creds());
