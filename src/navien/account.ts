@@ -7,6 +7,7 @@ import { NavienHttp } from './http';
 import { normalizeMac } from './mac';
 import { NavienMqtt } from './mqtt/connection';
 import { DeviceChannel } from './mqtt/device-channel';
+import type { DeviceAddress } from './mqtt/topics';
 import { NavienSession } from './session';
 import type { TokenStore } from './token-store';
 import { type Device, type Logger, silentLogger } from './types';
@@ -30,8 +31,6 @@ export interface NavienAccountOptions {
   mqttBackoff?: { initialMs?: number; maxMs?: number };
   requestTimeoutMs?: number;
 }
-
-export type DeviceRef = Pick<Device, 'macAddress' | 'additionalValue' | 'deviceType'>;
 
 interface CachedFeature {
   value: Record<string, unknown>;
@@ -119,7 +118,7 @@ export class NavienAccount extends EventEmitter {
   }
 
   /** A channel to one device over the shared MQTT connection. Call `open()` before requests. */
-  channel(device: DeviceRef): DeviceChannel {
+  channel(device: DeviceAddress): DeviceChannel {
     return new DeviceChannel(
       this.mqtt,
       {
@@ -136,7 +135,14 @@ export class NavienAccount extends EventEmitter {
     const mqtt = this.mqtt;
     mqtt.acquire();
     try {
-      await this.waitConnected(mqtt);
+      await mqtt.whenConnected({
+        timeoutMs: MQTT_READY_TIMEOUT_MS,
+        onTimeout: () =>
+          new NavienError(
+            'NAVIEN_MQTT_UNAVAILABLE',
+            `Could not connect to the Navien MQTT service within ${MQTT_READY_TIMEOUT_MS / 1000} s`,
+          ),
+      });
       return await work();
     } finally {
       mqtt.release();
@@ -145,7 +151,7 @@ export class NavienAccount extends EventEmitter {
 
   /** The device's feature record ("DID"), cached for 30 minutes, one request at a time. */
   async featureRecord(
-    device: DeviceRef,
+    device: DeviceAddress,
     opts: { fresh?: boolean } = {},
   ): Promise<Record<string, unknown>> {
     const cached = this.features.get(device.macAddress);
@@ -177,7 +183,7 @@ export class NavienAccount extends EventEmitter {
   }
 
   /** The controller serial number the TOU API needs (from the feature record). */
-  async controllerSerial(device: DeviceRef): Promise<string> {
+  async controllerSerial(device: DeviceAddress): Promise<string> {
     let feature: Record<string, unknown>;
     try {
       feature = await this.featureRecord(device);
@@ -197,42 +203,6 @@ export class NavienAccount extends EventEmitter {
       );
     }
     return serial;
-  }
-
-  private waitConnected(mqtt: NavienMqtt): Promise<void> {
-    if (mqtt.state === 'connected') return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const onState = (event: { state: string; error?: unknown }): void => {
-        if (event.state === 'connected') finish();
-        else if (event.state === 'auth-failed' || event.state === 'closed') {
-          finish(
-            event.error
-              ? toNavienError(event.error, 'NAVIEN_MQTT_UNAVAILABLE')
-              : new NavienError(
-                  'NAVIEN_MQTT_UNAVAILABLE',
-                  `The Navien MQTT connection is ${event.state}`,
-                ),
-          );
-        }
-      };
-      const timer = setTimeout(
-        () =>
-          finish(
-            new NavienError(
-              'NAVIEN_MQTT_UNAVAILABLE',
-              `Could not connect to the Navien MQTT service within ${MQTT_READY_TIMEOUT_MS / 1000} s`,
-            ),
-          ),
-        MQTT_READY_TIMEOUT_MS,
-      );
-      const finish = (err?: NavienError): void => {
-        clearTimeout(timer);
-        mqtt.off('state', onState);
-        if (err) reject(err);
-        else resolve();
-      };
-      mqtt.on('state', onState);
-    });
   }
 
   /** Stops everything this account started. Bounded: MQTT close is bounded by the client. */

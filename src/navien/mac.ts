@@ -17,15 +17,3 @@ export function normalizeMac(input: string): string {
   }
   return compact;
 }
-
-export function isMac(input: unknown): input is string {
-  return (
-    typeof input === 'string' &&
-    /^[0-9a-f]{12}$/.test(
-      input
-        .trim()
-        .toLowerCase()
-        .replace(/[:\-\s.]/g, ''),
-    )
-  );
-}

@@ -336,6 +336,35 @@ describe('NavienMqtt against the loopback aedes broker', function () {
     assert.deepEqual(seen, ['x/y 1 {"a":1}']);
   });
 
+  it('whenConnected resolves on connect, and rejects on timeout, abort and refused credentials', async () => {
+    const late = new NavienError('NAVIEN_MQTT_UNAVAILABLE', 'too late');
+    broker.refuseUpgrades(403);
+    const m = make({
+      renewCredentials: () =>
+        Promise.reject(new NavienError('NAVIEN_INVALID_CREDENTIALS', 'wrong password')),
+    });
+    await assert.rejects(m.whenConnected({ timeoutMs: 50, onTimeout: () => late }), /too late/);
+    const aborter = new AbortController();
+    const aborted = m.whenConnected({
+      timeoutMs: 5000,
+      onTimeout: () => late,
+      signal: aborter.signal,
+    });
+    aborter.abort(new NavienError('NAVIEN_CANCELLED', 'node closed'));
+    await assert.rejects(aborted, (e: NavienError) => e.code === 'NAVIEN_CANCELLED');
+    const refused = m.whenConnected({ timeoutMs: 5000, onTimeout: () => late });
+    m.acquire();
+    await assert.rejects(refused, (e: NavienError) => e.code === 'NAVIEN_INVALID_CREDENTIALS');
+
+    broker.refuseUpgrades(null);
+    const ok = make();
+    const up = ok.whenConnected({ timeoutMs: 5000, onTimeout: () => late });
+    ok.acquire();
+    await up;
+    assert.equal(ok.state, 'connected');
+    await ok.whenConnected({ timeoutMs: 1, onTimeout: () => late });
+  });
+
   it('closes within 3 s even when the broker is gone', async () => {
     const m = make();
     m.acquire();

@@ -4,7 +4,7 @@
  * connection is down they wait (at most `queueLimitMs` from arrival, like the library's 300 s
  * queue, §5); a command older than that is dropped with an error, never replayed.
  */
-import type { DeviceRef } from '../account';
+import type { DeviceAddress } from '../mqtt/topics';
 import type { UnitChoice } from '../decode/units';
 import { NavienError } from '../errors';
 import type { NavienMqtt } from '../mqtt/connection';
@@ -15,8 +15,8 @@ import { confirms } from './confirm';
 /** What the controller needs from a NavienAccount (an interface so tests can fake it). */
 export interface ControlAccount {
   readonly mqtt: NavienMqtt;
-  channel(device: DeviceRef): DeviceChannel;
-  featureRecord(device: DeviceRef): Promise<Record<string, unknown>>;
+  channel(device: DeviceAddress): DeviceChannel;
+  featureRecord(device: DeviceAddress): Promise<Record<string, unknown>>;
 }
 
 export interface ControllerOptions {
@@ -29,7 +29,7 @@ export interface ControllerOptions {
 }
 
 export interface ControlRequest {
-  device: DeviceRef;
+  device: DeviceAddress;
   entries: ControlEntry[];
   units: UnitChoice;
 }
@@ -179,37 +179,13 @@ export class DeviceController {
       );
     const left = job.enqueuedAt + this.queueLimitMs - Date.now();
     if (left <= 0) return Promise.reject(stale());
-    if (mqtt.state === 'connected') return Promise.resolve();
-    if (mqtt.state === 'auth-failed')
-      return Promise.reject(
-        mqtt.error ??
-          new NavienError('NAVIEN_AUTH_FAILED', 'The Navien MQTT service refused the credentials'),
-      );
-    return new Promise<void>((resolve, reject) => {
-      const finish = (err?: NavienError): void => {
-        clearTimeout(timer);
-        mqtt.off('connected', onConnected);
-        mqtt.off('state', onState);
-        this.aborts.delete(finish);
-        if (err) reject(err);
-        else resolve();
-      };
-      const onConnected = (): void => finish();
-      const onState = (change: { state: string; error?: NavienError }): void => {
-        if (change.state === 'auth-failed')
-          finish(
-            change.error ??
-              new NavienError(
-                'NAVIEN_AUTH_FAILED',
-                'The Navien MQTT service refused the credentials',
-              ),
-          );
-      };
-      const timer = setTimeout(() => finish(stale()), left);
-      mqtt.on('connected', onConnected);
-      mqtt.on('state', onState);
-      this.aborts.add(finish);
-    });
+    // close() aborts the wait through the same set that cancels confirmations.
+    const aborter = new AbortController();
+    const abort = (err: NavienError): void => aborter.abort(err);
+    this.aborts.add(abort);
+    return mqtt
+      .whenConnected({ timeoutMs: left, onTimeout: stale, signal: aborter.signal })
+      .finally(() => this.aborts.delete(abort));
   }
 
   /** Publishes one command and waits for a status that reflects it. */

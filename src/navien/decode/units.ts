@@ -7,7 +7,6 @@ export type TempUnit = 'C' | 'F';
 export const GALLONS_PER_LITRE = 0.264172;
 
 export const TEMPERATURE_TYPE_CELSIUS = 1;
-export const TEMPERATURE_TYPE_FAHRENHEIT = 2;
 
 /** Rounds to `decimals` places, returning -0 as 0. */
 export function round(value: number, decimals: number): number {

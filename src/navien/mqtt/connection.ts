@@ -117,6 +117,48 @@ export class NavienMqtt extends EventEmitter<NavienMqttEvents> {
     return this.lastError;
   }
 
+  /**
+   * Resolves once connected (subscriptions restored after a reconnect). Rejects when the
+   * credentials are refused or the connection is closed, with `onTimeout()` after `timeoutMs`,
+   * and with the signal's reason when `signal` aborts. The one place callers wait for MQTT.
+   */
+  whenConnected(opts: {
+    timeoutMs: number;
+    onTimeout: () => NavienError;
+    signal?: AbortSignal;
+  }): Promise<void> {
+    if (this.current === 'connected') return Promise.resolve();
+    const refused = (): NavienError =>
+      this.lastError ??
+      new NavienError('NAVIEN_AUTH_FAILED', 'The Navien MQTT service refused the credentials');
+    if (this.current === 'auth-failed') return Promise.reject(refused());
+    if (opts.signal?.aborted)
+      return Promise.reject(toNavienError(opts.signal.reason, 'NAVIEN_CANCELLED'));
+    return new Promise<void>((resolve, reject) => {
+      const finish = (err?: NavienError): void => {
+        clearTimeout(timer);
+        this.off('connected', onConnected);
+        this.off('state', onState);
+        opts.signal?.removeEventListener('abort', onAbort);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onConnected = (): void => finish();
+      const onState = (change: NavienMqttStateChange): void => {
+        if (change.state === 'auth-failed') finish(change.error ?? refused());
+        else if (change.state === 'closed')
+          finish(
+            new NavienError('NAVIEN_MQTT_UNAVAILABLE', 'The Navien MQTT connection was closed'),
+          );
+      };
+      const onAbort = (): void => finish(toNavienError(opts.signal?.reason, 'NAVIEN_CANCELLED'));
+      const timer = setTimeout(() => finish(opts.onTimeout()), opts.timeoutMs);
+      this.on('connected', onConnected);
+      this.on('state', onState);
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
   get refCount(): number {
     return this.refs;
   }

@@ -37,11 +37,6 @@ export const Command = {
   TOU_ON: 33554476,
 } as const;
 
-export type CommandName = keyof typeof Command;
-
-/** `status.command` values seen in answers [doc]. */
-export const StatusLayout = { STANDARD: 67108883, EXTENDED: 67108892 } as const;
-
 export interface RequestEnvelope {
   clientID: string;
   sessionID: string;

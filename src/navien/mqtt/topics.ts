@@ -43,11 +43,6 @@ export function clientResponseTopic(deviceType: number, clientId: string, suffix
   return `cmd/${deviceType}/${clientId}/res/${suffix}`;
 }
 
-/** `evt/<type>/navilink-<mac>/<suffix>` (app-connection event). */
-export function eventTopic(deviceType: number, mac: string, suffix: string): string {
-  return `evt/${deviceType}/navilink-${mac}/${suffix}`;
-}
-
 /** MQTT filter matching ('+' one level, '#' the rest, including the parent level). */
 export function topicMatches(filter: string, topic: string): boolean {
   const f = filter.split('/');
