@@ -10,6 +10,7 @@ import { defineLoadChecks } from '../support/load-checks';
 import { NodeRedRuntime, type CommsClient } from '../support/nodered-runtime';
 import { readPackageJson } from '../support/packing';
 import { ensureNode22, ensureNodeRed, RegistryUnavailable } from '../support/toolchains';
+import { skipUnlessCi } from '../support/skip-unless-ci';
 
 interface Leg {
   title: string;
@@ -52,10 +53,8 @@ for (const leg of legs) {
         runtime = await NodeRedRuntime.start({ nodeRedDir: nr.nodeRedDir, nodeBin });
         comms = await runtime.comms();
       } catch (error) {
-        if (error instanceof RegistryUnavailable) {
-          console.log(`      SKIPPED ${leg.title}: ${error.message}`);
-          this.skip();
-        }
+        if (error instanceof RegistryUnavailable)
+          skipUnlessCi(this, `${leg.title}: ${error.message}`);
         throw error;
       }
     });

@@ -22,6 +22,7 @@ import {
   nodeDefinitions,
   smokeFlows,
 } from '../support/smoke-flows';
+import { skipUnlessCi } from '../support/skip-unless-ci';
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARTIFACTS = join(repoRoot, 'test-artifacts', 'editor');
@@ -95,10 +96,7 @@ describe('e2e: editor in a real browser (Chromium)', function () {
 
   before(async function () {
     if (!existsSync(CHROMIUM)) {
-      console.log(
-        `      SKIPPED: ${CHROMIUM} not found (apt-get install chromium; .ci/run installs it)`,
-      );
-      this.skip();
+      skipUnlessCi(this, `${CHROMIUM} not found (apt-get install chromium; .ci/run installs it)`);
     }
     mkdirSync(ARTIFACTS, { recursive: true });
     sim = await startSimulator({ host: '127.0.0.1', devices: 2 });

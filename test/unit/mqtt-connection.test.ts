@@ -6,6 +6,7 @@ import { startBroker, type TestBroker } from '../../src/simulator/broker';
 import type { AwsCredentials } from '../../src/navien/types';
 import { startMosquitto, type MosquittoHandle } from '../support/mosquitto';
 import { credentials, nextEvent, openTcpHandles, sleep, waitFor } from '../support/mqtt-helpers';
+import { skipUnlessCi } from '../support/skip-unless-ci';
 
 describe('NavienMqtt against the loopback aedes broker', function () {
   this.timeout(15000);
@@ -386,10 +387,7 @@ describe('NavienMqtt against Debian mosquitto', function () {
 
   before(async function () {
     mosq = await startMosquitto();
-    if (!mosq) {
-      console.log('      (skipping: /usr/sbin/mosquitto is not installed)');
-      this.skip();
-    }
+    if (!mosq) skipUnlessCi(this, '/usr/sbin/mosquitto is not installed');
   });
 
   after(async () => {
