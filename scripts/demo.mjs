@@ -78,16 +78,8 @@ module.exports = {
 
 // 3. The demo flow, pointed at the simulator (or at the real cloud with empty URLs).
 const flow = JSON.parse(readFileSync(join(root, 'examples', '00 - Simulator demo.json'), 'utf8'));
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const shipped = new Set(Object.keys(pkg['node-red'].nodes));
-// Node-RED refuses to start a flow with an unknown type, so leave out nodes this build lacks;
-// and never send demo commands to a real water heater.
-const controlMissing = real || !shipped.has('navien-control');
-const kept = flow.filter(
-  (node) =>
-    !(node.type.startsWith('navien-') && !shipped.has(node.type)) &&
-    !(controlMissing && /^demo-(cmd|control)/.test(node.id)),
-);
+// Never send the demo's commands to a real water heater.
+const kept = real ? flow.filter((node) => !/^demo-(cmd|control)/.test(node.id)) : flow;
 const ids = new Set(kept.map((node) => node.id));
 const demoFlow = kept
   .map((node) =>
