@@ -69,8 +69,6 @@ export interface Simulator {
 
 /** Initial modes for the generated heaters, so a dashboard shows some variety. */
 const MODES = [3, 1, 4, 2] as const;
-/** Keep the REST request log of a long-running simulator bounded. */
-const MAX_LOGGED_REQUESTS = 500;
 const DEVICE_PATHS = ['/device/list', '/device/info', '/device/firmware/info', '/device/tou'];
 
 export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simulator> {
@@ -135,10 +133,6 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
       rest.setFault(path, { status: 500, delayMs: faults.slowMs, times: 1 });
   });
   every(faults.dropMqttEverySec, () => broker.dropClients());
-  every(60, () => {
-    const extra = rest.requests.length - MAX_LOGGED_REQUESTS;
-    if (extra > 0) rest.requests.splice(0, extra);
-  });
 
   let closed: Promise<void> | null = null;
   return {

@@ -12,6 +12,8 @@ import type { RawDeviceEntry, RawFirmware, RawTouResponse } from '../navien/type
 export const DEMO_EMAIL = 'demo@example.com';
 export const DEMO_PASSWORD = 'demo-password';
 export const API_PATH_PREFIX = '/api/v2.1';
+/** A long-running simulator keeps only this many live sessions (and, by default, logged requests). */
+const MAX_SESSIONS = 1_000;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 const MAX_PAGE = 20;
@@ -47,6 +49,8 @@ export interface RestServerOptions {
   badCredentialsHttpStatus?: 200 | 401;
   touByMac?: (mac: string) => RawTouResponse | undefined;
   firmwareByMac?: (mac: string) => RawFirmware[] | undefined;
+  /** How many requests `requests` keeps, newest last (default 10 000). */
+  requestLogLimit?: number;
   /** Clock used for token expiry (default Date.now). */
   now?: () => number;
 }
@@ -236,6 +240,7 @@ export async function startRestServer(opts: RestServerOptions = {}): Promise<Res
   const faults = new Map<string, RestFault & { remaining: number }>();
   const counts: RestCounts = { signIn: 0, refresh: 0, total: 0 };
   const requests: LoggedRequest[] = [];
+  const requestLogLimit = opts.requestLogLimit ?? 10_000;
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
 
@@ -254,6 +259,8 @@ export async function startRestServer(opts: RestServerOptions = {}): Promise<Res
       expired: false,
     };
     sessions.push(session);
+    // The oldest tokens stop working, as a real server would eventually revoke them.
+    if (sessions.length > MAX_SESSIONS) sessions.splice(0, sessions.length - MAX_SESSIONS);
     return session;
   };
 
@@ -440,6 +447,7 @@ export async function startRestServer(opts: RestServerOptions = {}): Promise<Res
       at: now(),
     };
     requests.push(logged);
+    if (requests.length > requestLogLimit) requests.splice(0, requests.length - requestLogLimit);
 
     const fault = takeFault(path);
     if (fault?.delayMs) {

@@ -83,6 +83,23 @@ describe('REST simulator', function () {
     await assert.rejects(startRestServer({ host: '0.0.0.0' }), /loopback/);
   });
 
+  it('keeps its request log bounded, newest last, so a long demo does not grow forever', async function () {
+    const server = await start({ requestLogLimit: 5 });
+    for (let i = 0; i < 8; i++) {
+      await call(server, 'POST', '/user/sign-in', { userId: DEMO_EMAIL, password: `wrong-${i}` });
+    }
+    assert.equal(server.requests.length, 5);
+    assert.equal(server.counts.signIn, 8);
+    assert.deepEqual(
+      server.requests
+        .map((r) => r.at)
+        .slice()
+        .sort((a, b) => a - b),
+      server.requests.map((r) => r.at),
+    );
+    assert.doesNotMatch(JSON.stringify(server.requests), /wrong-/, 'passwords are not logged');
+  });
+
   it('signs in with the demo account and hands out a full token block', async function () {
     const server = await start();
     const answer = await call(server, 'POST', '/user/sign-in', {
