@@ -5,6 +5,7 @@ import { NavienError, toNavienError } from './navien/errors';
 import type { Logger } from './navien/types';
 import { registerAdminRoutes } from './node-red/admin-routes';
 import { errorBadge } from './node-red/status-badge';
+import { timeoutsFromSettings } from './node-red/timeout-settings';
 import { tokenStoreFor } from './node-red/token-store-for';
 import type { AccountNode, AccountNodeDef, AccountCredentials } from './node-red/types';
 
@@ -53,6 +54,7 @@ export = function (RED: NodeAPI): void {
         cacheTtlMs:
           (Number.isFinite(cacheTtl) && cacheTtl >= 0 ? cacheTtl : DEFAULT_CACHE_TTL_S) * 1000,
         tokenStore: tokenStoreFor(RED.settings.userDir, email, apiUrl ?? 'navien-cloud'),
+        ...timeoutsFromSettings(RED.settings),
         logger,
       });
       // A rejected password turns every user's badge red at once (they also fail their own calls).

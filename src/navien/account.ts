@@ -30,6 +30,10 @@ export interface NavienAccountOptions {
   clientId?: string;
   mqttBackoff?: { initialMs?: number; maxMs?: number };
   requestTimeoutMs?: number;
+  /** How long a request waits for the MQTT connection, default 20 s. */
+  mqttReadyTimeoutMs?: number;
+  /** How long a device gets to answer a feature request over MQTT, default 30 s. */
+  deviceAnswerTimeoutMs?: number;
 }
 
 interface CachedFeature {
@@ -52,6 +56,8 @@ export class NavienAccount extends EventEmitter {
   readonly api: NavienApi;
   private readonly logger: Logger;
   private readonly mqttBackoff: { initialMs?: number; maxMs?: number } | undefined;
+  private readonly mqttReadyTimeoutMs: number;
+  private readonly deviceAnswerTimeoutMs: number | undefined;
   private mqttClient: NavienMqtt | undefined;
   private readonly features = new Map<string, CachedFeature>();
   private readonly featureRequests = new Map<string, Promise<Record<string, unknown>>>();
@@ -66,6 +72,8 @@ export class NavienAccount extends EventEmitter {
     this.clientId = opts.clientId ?? `navien-nr-${randomBytes(6).toString('hex')}`;
     this.sessionId = randomUUID().replace(/-/g, '');
     this.mqttBackoff = opts.mqttBackoff;
+    this.mqttReadyTimeoutMs = opts.mqttReadyTimeoutMs ?? MQTT_READY_TIMEOUT_MS;
+    this.deviceAnswerTimeoutMs = opts.deviceAnswerTimeoutMs;
     const http = new NavienHttp({
       baseUrl: this.apiUrl,
       logger: this.logger,
@@ -136,11 +144,11 @@ export class NavienAccount extends EventEmitter {
     mqtt.acquire();
     try {
       await mqtt.whenConnected({
-        timeoutMs: MQTT_READY_TIMEOUT_MS,
+        timeoutMs: this.mqttReadyTimeoutMs,
         onTimeout: () =>
           new NavienError(
             'NAVIEN_MQTT_UNAVAILABLE',
-            `Could not connect to the Navien MQTT service within ${MQTT_READY_TIMEOUT_MS / 1000} s`,
+            `Could not connect to the Navien MQTT service within ${this.mqttReadyTimeoutMs / 1000} s`,
           ),
       });
       return await work();
@@ -163,7 +171,7 @@ export class NavienAccount extends EventEmitter {
       const channel = this.channel(device);
       try {
         await channel.open();
-        return await channel.requestFeatures();
+        return await channel.requestFeatures(this.deviceAnswerTimeoutMs);
       } finally {
         channel.close();
       }

@@ -46,6 +46,17 @@ export async function stopRuntime(): Promise<void> {
   await new Promise<void>((resolve) => helper.stopServer(resolve));
 }
 
+/** Node-RED settings a test runs with; `navienTimeouts` shortens the account's waits (src/node-red/timeout-settings.ts). */
+export interface TestSettings {
+  userDir: string;
+  navienTimeouts?: { mqttReadyMs?: number; deviceAnswerMs?: number };
+}
+
+export function useSettings(settings: TestSettings): void {
+  // The helper's type only knows Node-RED's own settings; ours travel in the same object.
+  helper.settings(settings);
+}
+
 /** A flow node as tests write them (any extra properties). */
 export type FlowNode = { id: string; type: string; [key: string]: unknown };
 

@@ -27,6 +27,7 @@ import {
   nextMessages,
   waitFor,
   type Msg,
+  useSettings,
 } from './flow-helpers';
 
 const NODES = [
@@ -263,18 +264,25 @@ describe('REST nodes in a real Node-RED runtime', function () {
 
   it('navien-tou says what is missing when no controller serial can be had', async function () {
     const mac = server.devices()[0].deviceInfo.macAddress;
+    // Nothing listens on the account's MQTT port: wait 1 s for it instead of the default 20 s.
+    useSettings({ userDir, navienTimeouts: { mqttReadyMs: 1000 } });
     await helper.load(
       NODES,
       flow([{ id: 'n', type: 'navien-tou', z: TAB, account: 'acc', device: mac, wires: [[]] }]),
       CREDS,
     );
-    const got = nextMessages(helper.getNode('caught'), 1, 40_000);
+    const touCalls = () => server.requests.filter((r) => r.path === '/device/tou').length;
+    const touCallsBefore = touCalls();
+    const got = nextMessages(helper.getNode('caught'), 1, 15_000);
     helper.getNode('n').receive({ payload: 1 });
     const [msg] = await got;
     const error = msg.error as { message: string; code: string };
+    assert.equal(error.code, 'NAVIEN_MQTT_UNAVAILABLE');
     assert.match(error.message, /controller serial number/);
+    assert.match(error.message, /within 1 s/);
     assert.match(error.message, /msg\.controllerId/);
-  }).timeout(45_000);
+    assert.equal(touCalls(), touCallsBefore, 'no TOU call without a serial');
+  });
 
   for (const [label, device, code] of [
     ['a malformed MAC', 'not-a-mac', 'NAVIEN_INVALID_INPUT'],
