@@ -338,7 +338,7 @@ describe('control, features and energy nodes against the simulator', function ()
     await control({ temperature: 120 });
     const mqtt = mqttOf();
     await sim.broker.stop();
-    await waitFor(() => mqtt.state !== 'connected', 5000, 'disconnect seen');
+    await waitFor(() => mqtt.state !== 'connected', { timeout: 5000, what: 'disconnect seen' });
     ctrl.length = 0;
     const got = nextMessages(helper.getNode('out'), 1, 30_000);
     helper.getNode('ctl').receive({ payload: { temperature: 130, mode: 'heat-pump' } });
@@ -362,7 +362,7 @@ describe('control, features and energy nodes against the simulator', function ()
     await control({ temperature: 120 });
     const mqtt = mqttOf();
     await sim.broker.stop();
-    await waitFor(() => mqtt.state !== 'connected', 5000, 'disconnect seen');
+    await waitFor(() => mqtt.state !== 'connected', { timeout: 5000, what: 'disconnect seen' });
     ctrl.length = 0;
     const started = Date.now();
     const msg = await caught({ temperature: 140 });
@@ -370,7 +370,7 @@ describe('control, features and energy nodes against the simulator', function ()
     assert.match(String((msg.error as { message: string }).message), /never replayed/);
     assert.ok(Date.now() - started < 4000, 'dropped after about 1 s');
     await sim.broker.start();
-    await waitFor(() => mqtt.state === 'connected', 20_000, 'reconnect');
+    await waitFor(() => mqtt.state === 'connected', { timeout: 20_000, what: 'reconnect' });
     await new Promise((r) => setTimeout(r, 500));
     assert.deepEqual(ctrl, [], 'the dropped command was not sent after the reconnect');
     assert.equal(heater.status().dhwTemperatureSetting, 98);

@@ -6,6 +6,8 @@ import type { Node, NodeAPI, NodeMessage } from 'node-red';
 import accountNode = require('../../src/navien-account');
 
 export { helper };
+/** Re-exported so node tests import their helpers from one place. */
+export { rejection, waitFor } from '../support/wait';
 
 export const TAB = 'tab1';
 
@@ -91,23 +93,6 @@ export function collect(node: Node): Msg[] {
   const got: Msg[] = [];
   node.on('input', (msg: Msg) => got.push(msg));
   return got;
-}
-
-export function waitFor(
-  check: () => boolean,
-  timeoutMs = 10_000,
-  what = 'condition',
-): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const tick = () => {
-      if (check()) return resolve();
-      if (Date.now() - started > timeoutMs)
-        return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 20);
-    };
-    tick();
-  });
 }
 
 export type Msg = NodeMessage & Record<string, unknown>;

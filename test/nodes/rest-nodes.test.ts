@@ -357,7 +357,7 @@ describe('REST nodes in a real Node-RED runtime', function () {
       helper.getNode('a').receive({ payload: i });
       helper.getNode('b').receive({ payload: i });
     }
-    await waitFor(() => caught.length === 20, 10_000, '20 caught errors');
+    await waitFor(() => caught.length === 20, { timeout: 10_000, what: '20 caught errors' });
     assert.ok(
       caught.every((m) => (m.error as { code: string }).code === 'NAVIEN_INVALID_CREDENTIALS'),
     );

@@ -125,9 +125,9 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     const [first, second] = macs();
     await helper.load(NODES, statusFlow({ interval: 0 }), creds());
     const out = collect(helper.getNode('out'));
-    await waitFor(() => out.length === 2, 10_000, 'initial statuses');
+    await waitFor(() => out.length === 2, { timeout: 10_000, what: 'initial statuses' });
     helper.getNode('s').receive({ device: second });
-    await waitFor(() => out.length === 3, 10_000, 'requested status');
+    await waitFor(() => out.length === 3, { timeout: 10_000, what: 'requested status' });
     assert.equal(out[2].topic, `navien/${second}/status`);
     assert.notEqual(first, second);
   });
@@ -140,7 +140,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
       creds(),
     );
     const out = collect(helper.getNode('out'));
-    await waitFor(() => out.length === 1, 10_000, 'first status');
+    await waitFor(() => out.length === 1, { timeout: 10_000, what: 'first status' });
     // Play the device: the same status twice, then a changed one.
     const status = { ...sim.heaters.get(mac)!.status(), dhwTemperatureSetting: 100 };
     const answer = (st: object) => ({
@@ -149,13 +149,13 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     });
     const topic = `cmd/52/navilink-${mac}/test-device/res`;
     await sim.broker.publish(topic, answer(status));
-    await waitFor(() => out.length === 2, 10_000, 'the new status');
+    await waitFor(() => out.length === 2, { timeout: 10_000, what: 'the new status' });
     await sim.broker.publish(topic, answer(status));
     await sim.broker.publish(topic, answer(status));
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(out.length, 2, 'identical statuses are not repeated');
     await sim.broker.publish(topic, answer({ ...status, dhwTemperatureSetting: 110 }));
-    await waitFor(() => out.length === 3, 10_000, 'changed status');
+    await waitFor(() => out.length === 3, { timeout: 10_000, what: 'changed status' });
     assert.equal((out[1].payload as StatusPayload).dhwTemperatureSetting, 122);
     assert.equal((out[2].payload as StatusPayload).dhwTemperatureSetting, 131);
   });
@@ -218,7 +218,10 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     );
     const out1 = collect(helper.getNode('out1'));
     const out2 = collect(helper.getNode('out2'));
-    await waitFor(() => out1.length >= 1 && out2.length >= 1, 10_000, 'a status on both accounts');
+    await waitFor(() => out1.length >= 1 && out2.length >= 1, {
+      timeout: 10_000,
+      what: 'a status on both accounts',
+    });
     const upgrades = sim.broker.upgrades.length;
     await new Promise((r) => setTimeout(r, 2000));
     assert.equal(sim.broker.connectionCount(), 2, 'two connections');
@@ -226,7 +229,10 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     assert.equal(sim.broker.upgrades.length, upgrades, 'nobody was kicked off and reconnected');
     helper.getNode('s1').receive({});
     helper.getNode('s2').receive({});
-    await waitFor(() => out1.length >= 2 && out2.length >= 2, 10_000, 'both still answer');
+    await waitFor(() => out1.length >= 2 && out2.length >= 2, {
+      timeout: 10_000,
+      what: 'both still answer',
+    });
   });
 
   it('after a broker restart it reconnects, resubscribes, asks again and emits fresh state', async function () {
@@ -234,32 +240,30 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     await helper.load(NODES, statusFlow({ device: mac, interval: 0 }), creds());
     const out = collect(helper.getNode('out'));
     const statuses = collect(helper.getNode('statuses'));
-    await waitFor(() => out.length === 1, 10_000, 'first status');
+    await waitFor(() => out.length === 1, { timeout: 10_000, what: 'first status' });
     await sim.broker.stop();
     await waitFor(
       () => statuses.some((s) => /reconnecting/.test(String((s.status as { text: string }).text))),
-      10_000,
-      'reconnecting badge',
+      { timeout: 10_000, what: 'reconnecting badge' },
     );
     await sim.broker.start();
-    await waitFor(() => out.length === 2, 30_000, 'status after restart');
+    await waitFor(() => out.length === 2, { timeout: 30_000, what: 'status after restart' });
   });
 
   it('an upgrade refused with HTTP 403 leads to a new sign-in and a reconnect, without a retry storm', async function () {
     const mac = macs()[0];
     await helper.load(NODES, statusFlow({ device: mac, interval: 0 }), creds());
     const out = collect(helper.getNode('out'));
-    await waitFor(() => out.length === 1, 10_000, 'first status');
+    await waitFor(() => out.length === 1, { timeout: 10_000, what: 'first status' });
     const signInsBefore = sim.rest.counts.signIn;
     const upgradesBefore = sim.broker.upgrades.length;
     sim.broker.refuseUpgrades(403);
     sim.broker.dropClients();
     const started = Date.now();
-    await waitFor(
-      () => sim.rest.counts.signIn > signInsBefore,
-      20_000,
-      'a new sign-in for fresh AWS credentials',
-    );
+    await waitFor(() => sim.rest.counts.signIn > signInsBefore, {
+      timeout: 20_000,
+      what: 'a new sign-in for fresh AWS credentials',
+    });
     const seconds = (Date.now() - started) / 1000;
     const attempts = sim.broker.upgrades.length - upgradesBefore;
     // Exponential backoff from 1 s: a handful of attempts, never one per tick.
@@ -268,7 +272,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
       `${attempts} upgrade attempts in ${seconds.toFixed(1)} s`,
     );
     sim.broker.refuseUpgrades(null);
-    await waitFor(() => out.length >= 2, 40_000, 'status after reconnect');
+    await waitFor(() => out.length >= 2, { timeout: 40_000, what: 'status after reconnect' });
   });
 
   it('redeploying 100 times leaves one connection and no duplicate output', async function () {
@@ -279,14 +283,13 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
       await helper.load(NODES, def, creds());
       await helper.unload();
     }
-    await waitFor(
-      () => sim.broker.connectionCount() === 0,
-      10_000,
-      'no connection left after unload',
-    );
+    await waitFor(() => sim.broker.connectionCount() === 0, {
+      timeout: 10_000,
+      what: 'no connection left after unload',
+    });
     await helper.load(NODES, def, creds());
     const out = collect(helper.getNode('out'));
-    await waitFor(() => out.length === 1, 10_000, 'one status');
+    await waitFor(() => out.length === 1, { timeout: 10_000, what: 'one status' });
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(out.length, 1, 'no duplicate output from leftover nodes');
     assert.equal(sim.broker.connectionCount(), 1);
@@ -296,7 +299,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     const mac = macs()[0];
     await helper.load(NODES, statusFlow({ device: mac, interval: 0 }), creds());
     const out = collect(helper.getNode('out'));
-    await waitFor(() => out.length === 1, 10_000, 'first status');
+    await waitFor(() => out.length === 1, { timeout: 10_000, what: 'first status' });
     const s = helper.getNode('s');
     const warned = new Promise<unknown[]>((resolve) =>
       s.once('call:warn', (call: { args: unknown[] }) => resolve(call.args)),
@@ -304,7 +307,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     await sim.broker.publish(`cmd/52/navilink-${mac}/garbage`, Buffer.from('{not json'));
     assert.match(String((await warned)[0]), /malformed/i);
     s.receive({});
-    await waitFor(() => out.length === 2, 10_000, 'status after garbage');
+    await waitFor(() => out.length === 2, { timeout: 10_000, what: 'status after garbage' });
   });
 
   it('never shows a password, token or AWS key in outputs, badges, errors or logs', async function () {
@@ -340,12 +343,15 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     const out = collect(helper.getNode('out'));
     const statuses = collect(helper.getNode('statuses'));
     const caught = collect(helper.getNode('caught'));
-    await waitFor(() => out.length >= 1 && caught.length >= 1, 10_000, 'a status and an error');
+    await waitFor(() => out.length >= 1 && caught.length >= 1, {
+      timeout: 10_000,
+      what: 'a status and an error',
+    });
     // Force a token refresh and a reconnect so those paths log too.
     sim.rest.expireAllTokens();
     sim.broker.dropClients();
     helper.getNode('s').receive({});
-    await waitFor(() => out.length >= 2, 30_000, 'status after reconnect');
+    await waitFor(() => out.length >= 2, { timeout: 30_000, what: 'status after reconnect' });
     const secrets = [sim.password];
     for (const t of sim.rest.issuedTokens())
       secrets.push(t.accessToken, t.refreshToken, t.secretKey, t.sessionToken);
@@ -365,8 +371,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     const badge = (m: Msg) => m.status as { fill: string; text: string };
     await waitFor(
       () => statuses.some((m) => badge(m).fill === 'red' && badge(m).text === 'sign-in failed'),
-      10_000,
-      'red sign-in failed badge',
+      { timeout: 10_000, what: 'red sign-in failed badge' },
     );
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(sim.rest.counts.signIn - before, 1, 'one attempt, then the backoff holds');

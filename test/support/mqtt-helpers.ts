@@ -2,17 +2,10 @@
 import type { EventEmitter } from 'node:events';
 import type { AwsCredentials } from '../../src/navien/types';
 
+export { rejection, waitFor } from './wait';
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `check` until it returns true; fails after `timeoutMs` with `what` in the message. */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(10);
-  }
 }
 
 /** Resolves with the arguments of the next `event`; fails after `timeoutMs`. */

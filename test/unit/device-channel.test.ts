@@ -64,7 +64,7 @@ describe('DeviceChannel over the loopback broker', function () {
     ch.on('other', (r) => others.push(r));
     await ch.open();
     await ch.requestStatus();
-    await waitFor(() => statuses.length === 1, 'status');
+    await waitFor(() => statuses.length === 1, { what: 'status' });
     await sleep(100);
     assert.equal(statuses.length, 1, 'the echoed request must not count');
     assert.deepEqual(others, []);
@@ -108,7 +108,7 @@ describe('DeviceChannel over the loopback broker', function () {
     const ch = new DeviceChannel(mqtt, DEVICE, IDS);
     await ch.open();
     await ch.sendControl(Command.DHW_TEMPERATURE, 'dhw-temperature', [109]);
-    await waitFor(() => requests.length === 1, 'control request');
+    await waitFor(() => requests.length === 1, { what: 'control request' });
     assert.equal(requests[0].topic, 'cmd/52/navilink-a4c1382f09be/ctrl');
     assert.deepEqual(requests[0].body.request, {
       command: 33554464,
@@ -134,7 +134,7 @@ describe('DeviceChannel over the loopback broker', function () {
     await broker.publish('cmd/52/navilink-a4c1382f09be/x/res', {
       response: { st: { dhwTemperature: 1 } },
     });
-    await waitFor(() => statuses.length === 1, 'status after garbage');
+    await waitFor(() => statuses.length === 1, { what: 'status after garbage' });
     assert.equal(malformed.length, 2);
     assert.match(malformed[0], /not JSON/);
     ch.close();
@@ -155,13 +155,13 @@ describe('DeviceChannel over the loopback broker', function () {
     await b.open();
     assert.deepEqual(subscribed, ['cmd/52/navilink-a4c1382f09be/#']);
     await a.requestStatus();
-    await waitFor(() => gotA.length === 1 && gotB.length === 1, 'both channels');
+    await waitFor(() => gotA.length === 1 && gotB.length === 1, { what: 'both channels' });
     a.close();
     await sleep(100);
     assert.deepEqual(unsubscribed, []);
     assert.equal(a.listenerCount('status'), 0);
     b.close();
-    await waitFor(() => unsubscribed.length === 1, 'UNSUBSCRIBE');
+    await waitFor(() => unsubscribed.length === 1, { what: 'UNSUBSCRIBE' });
     assert.deepEqual(mqtt.subscribedTopics(), []);
   });
 

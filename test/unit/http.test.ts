@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { NavienError } from '../../src/navien/errors';
 import { NavienHttp, parseRetryAfter } from '../../src/navien/http';
 import { startRestServer, type RestServer } from '../../src/simulator/rest-server';
+import { rejection } from '../support/wait';
 
 interface Seen {
   method: string;
@@ -42,16 +42,6 @@ async function startRawServer(
         server.close(() => resolve());
       }),
   };
-}
-
-async function rejection(promise: Promise<unknown>): Promise<NavienError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof NavienError, `expected a NavienError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the call to fail');
 }
 
 describe('NavienHttp', function () {

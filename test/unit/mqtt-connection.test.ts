@@ -81,8 +81,8 @@ describe('NavienMqtt against the loopback aedes broker', function () {
     assert.equal(broker.upgrades.length, 1);
     for (let i = 0; i < 100; i++) m.release();
     assert.equal(m.state, 'idle');
-    await waitFor(() => broker.connectionCount() === 0, 'broker to see the disconnect');
-    await waitFor(() => openTcpHandles() <= baseline, 'client sockets to close');
+    await waitFor(() => broker.connectionCount() === 0, { what: 'broker to see the disconnect' });
+    await waitFor(() => openTcpHandles() <= baseline, { what: 'client sockets to close' });
 
     // acquire/release churn leaves nothing behind either
     for (let i = 0; i < 100; i++) {
@@ -90,8 +90,8 @@ describe('NavienMqtt against the loopback aedes broker', function () {
       m.release();
     }
     await sleep(300);
-    await waitFor(() => broker.connectionCount() === 0, 'no connections after churn');
-    await waitFor(() => openTcpHandles() <= baseline, 'no sockets after churn');
+    await waitFor(() => broker.connectionCount() === 0, { what: 'no connections after churn' });
+    await waitFor(() => openTcpHandles() <= baseline, { what: 'no sockets after churn' });
     assert.equal(m.state, 'idle');
     assert.equal(m.refCount, 0);
   });
@@ -112,7 +112,7 @@ describe('NavienMqtt against the loopback aedes broker', function () {
     // 12 new topics in one tick while connected
     packets.length = 0;
     for (let i = 20; i < 32; i++) m.subscribe(`cmd/52/navilink-${i}/#`, () => undefined);
-    await waitFor(() => packets.flat().length === 12, '12 new subscriptions');
+    await waitFor(() => packets.flat().length === 12, { what: '12 new subscriptions' });
     assert.ok(packets.every((p) => p.length <= 8));
 
     packets.length = 0;
@@ -138,13 +138,13 @@ describe('NavienMqtt against the loopback aedes broker', function () {
     await m.whenSubscribed('dev/+/x');
     assert.deepEqual(subscribed, ['dev/+/x']);
     await broker.publish('dev/1/x', '{}');
-    await waitFor(() => got.length === 2, 'both handlers');
+    await waitFor(() => got.length === 2, { what: 'both handlers' });
     offA();
     offA(); // idempotent
     await sleep(100);
     assert.deepEqual(unsubscribed, []);
     offB();
-    await waitFor(() => unsubscribed.length === 1, 'UNSUBSCRIBE');
+    await waitFor(() => unsubscribed.length === 1, { what: 'UNSUBSCRIBE' });
     assert.deepEqual(unsubscribed, ['dev/+/x']);
   });
 
@@ -155,7 +155,7 @@ describe('NavienMqtt against the loopback aedes broker', function () {
     m.acquire();
     await nextEvent(m, 'connected');
     await broker.stop();
-    await waitFor(() => m.state === 'reconnecting', 'reconnecting state');
+    await waitFor(() => m.state === 'reconnecting', { what: 'reconnecting state' });
     await assert.rejects(
       m.publish('a/b', {}),
       (e: NavienError) => e.code === 'NAVIEN_MQTT_UNAVAILABLE',
@@ -166,7 +166,7 @@ describe('NavienMqtt against the loopback aedes broker', function () {
     await again;
     assert.equal(m.state, 'connected');
     await broker.publish('a/b', 'after-restart');
-    await waitFor(() => got.includes('after-restart'), 'message after restart');
+    await waitFor(() => got.includes('after-restart'), { what: 'message after restart' });
   });
 
   it('renews credentials after an HTTP 403 upgrade and reconnects with the new key', async () => {
@@ -232,7 +232,7 @@ describe('NavienMqtt against the loopback aedes broker', function () {
     const states: string[] = [];
     m.on('state', (s) => states.push(s.state));
     m.acquire();
-    await waitFor(() => m.state === 'auth-failed', 'auth-failed');
+    await waitFor(() => m.state === 'auth-failed', { what: 'auth-failed' });
     assert.equal(m.error?.code, 'NAVIEN_INVALID_CREDENTIALS');
     const attempts = broker.upgrades.length;
     await sleep(800);
@@ -419,6 +419,8 @@ describe('NavienMqtt against Debian mosquitto', function () {
     await m.publish('cmd/52/navilink-a4c1382f09be/st', { hello: 1 });
     assert.equal(await echoed, '{"hello":1}');
     await device.publishAsync('cmd/52/navilink-a4c1382f09be/x/res', '{"response":{}}', { qos: 1 });
-    await waitFor(() => got.some((g) => g.includes('/x/res')), 'message from the TCP client');
+    await waitFor(() => got.some((g) => g.includes('/x/res')), {
+      what: 'message from the TCP client',
+    });
   });
 });
