@@ -5,6 +5,7 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import WebSocket from 'ws';
 import { startSimulator, type Simulator } from '../../src/simulator/index';
 import { parseArgs } from '../../src/simulator/options';
+import { waitFor } from '../support/wait';
 
 const CLIENT_ID = 'navien-client-sim0test';
 
@@ -137,17 +138,31 @@ describe('navien cloud simulator', function () {
     assert.equal((en.body.response?.usage as unknown[]).length, 2);
   });
 
-  it('keeps offline heaters silent', async () => {
-    const off = await startSimulator({ devices: 1, offline: 1 });
+  it('keeps offline heaters silent while an online one answers the same request', async () => {
+    const off = await startSimulator({ devices: 2, offline: 1 });
     try {
-      const mac = [...off.heaters.keys()][0] ?? '';
+      const macs = [...off.heaters.keys()];
+      const offline = macs.find((m) => !off.heaters.get(m)?.connected) ?? '';
+      const online = macs.find((m) => off.heaters.get(m)?.connected) ?? '';
+      assert.ok(offline && online);
       const c = await connectAsync(off.mqttUrl, { clientId: CLIENT_ID, reconnectPeriod: 0 });
       client = c;
-      await c.subscribeAsync(`cmd/52/navilink-${mac}/#`, { qos: 1 });
-      const status = envelope(mac, 'st', { command: 16777219 });
-      const answer = nextAnswer(c, 'status', 500);
-      await c.publishAsync(status.topic, JSON.stringify(status.body), { qos: 1 });
-      await assert.rejects(answer);
+      const answeredBy: unknown[] = [];
+      c.on('message', (_topic: string, payload: Buffer) => {
+        const body = JSON.parse(payload.toString()) as Answer['body'];
+        if (body.response) answeredBy.push(body.response.macAddress);
+      });
+      await c.subscribeAsync(`cmd/52/navilink-${offline}/#`, { qos: 1 });
+      await c.subscribeAsync(`cmd/52/navilink-${online}/#`, { qos: 1 });
+      // Ask the offline heater first: answers come back in request order after the same
+      // latency, so by the time the online heater's answer is here, the offline one would be too.
+      const toOffline = envelope(offline, 'st', { command: 16777219 });
+      const toOnline = envelope(online, 'st', { command: 16777219 });
+      const answer = nextAnswer(c, 'status');
+      await c.publishAsync(toOffline.topic, JSON.stringify(toOffline.body), { qos: 1 });
+      await c.publishAsync(toOnline.topic, JSON.stringify(toOnline.body), { qos: 1 });
+      assert.equal((await answer).body.response?.macAddress, online);
+      assert.deepEqual(answeredBy, [online], 'the offline heater said nothing');
     } finally {
       await client?.endAsync(true);
       client = undefined;
@@ -212,9 +227,7 @@ describe('navien cloud simulator', function () {
       child.on('exit', (code) => resolve(code)),
     );
     try {
-      const deadline = Date.now() + 15_000;
-      while (!/Press Ctrl\+C/.test(out) && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 100));
+      await waitFor(() => /Press Ctrl\+C/.test(out), { timeout: 15_000, what: 'the CLI banner' });
       assert.match(out, /apiUrl: +http:\/\/127\.0\.0\.1:\d+\/api\/v2\.1/);
       assert.match(out, /mqttUrl: +ws:\/\/127\.0\.0\.1:\d+\/mqtt/);
       assert.match(out, /email: +demo@example\.com/);
