@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Simulator, startSimulator } from '../../src/simulator';
 import statusNode = require('../../src/navien-status');
+import type { AccountNode } from '../../src/node-red/types';
 import {
   TAB,
   accountConfig,
@@ -13,6 +14,7 @@ import {
   helper,
   initRuntime,
   nextMessages,
+  rejection,
   startRuntime,
   stopRuntime,
   waitFor,
@@ -126,10 +128,15 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     await helper.load(NODES, statusFlow({ interval: 0 }), creds());
     const out = collect(helper.getNode('out'));
     await waitFor(() => out.length === 2, { timeout: 10_000, what: 'initial statuses' });
+    // Ask for each device in turn: each answer must be the one asked for, not just any status.
     helper.getNode('s').receive({ device: second });
-    await waitFor(() => out.length === 3, { timeout: 10_000, what: 'requested status' });
-    assert.equal(out[2].topic, `navien/${second}/status`);
-    assert.notEqual(first, second);
+    await waitFor(() => out.length === 3, { what: 'requested status' });
+    helper.getNode('s').receive({ device: first });
+    await waitFor(() => out.length === 4, { what: 'second requested status' });
+    assert.deepEqual(
+      out.slice(2).map((m) => m.topic),
+      [`navien/${second}/status`, `navien/${first}/status`],
+    );
   });
 
   it('in "changes" mode sends a status only when something changed', async function () {
@@ -152,10 +159,10 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     await waitFor(() => out.length === 2, { timeout: 10_000, what: 'the new status' });
     await sim.broker.publish(topic, answer(status));
     await sim.broker.publish(topic, answer(status));
-    await new Promise((r) => setTimeout(r, 500));
-    assert.equal(out.length, 2, 'identical statuses are not repeated');
+    // One connection delivers in order: once the changed status is out, the repeats were seen.
     await sim.broker.publish(topic, answer({ ...status, dhwTemperatureSetting: 110 }));
-    await waitFor(() => out.length === 3, { timeout: 10_000, what: 'changed status' });
+    await waitFor(() => out.length >= 3, { what: 'changed status' });
+    assert.equal(out.length, 3, 'identical statuses are not repeated');
     assert.equal((out[1].payload as StatusPayload).dhwTemperatureSetting, 122);
     assert.equal((out[2].payload as StatusPayload).dhwTemperatureSetting, 131);
   });
@@ -223,16 +230,16 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
       what: 'a status on both accounts',
     });
     const upgrades = sim.broker.upgrades.length;
-    await new Promise((r) => setTimeout(r, 2000));
     assert.equal(sim.broker.connectionCount(), 2, 'two connections');
     assert.equal(new Set(sim.broker.clientIds()).size, 2, 'distinct client ids');
-    assert.equal(sim.broker.upgrades.length, upgrades, 'nobody was kicked off and reconnected');
     helper.getNode('s1').receive({});
     helper.getNode('s2').receive({});
     await waitFor(() => out1.length >= 2 && out2.length >= 2, {
       timeout: 10_000,
       what: 'both still answer',
     });
+    assert.equal(sim.broker.connectionCount(), 2, 'still two connections');
+    assert.equal(sim.broker.upgrades.length, upgrades, 'nobody was kicked off and reconnected');
   });
 
   it('after a broker restart it reconnects, resubscribes, asks again and emits fresh state', async function () {
@@ -290,8 +297,20 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     await helper.load(NODES, def, creds());
     const out = collect(helper.getNode('out'));
     await waitFor(() => out.length === 1, { timeout: 10_000, what: 'one status' });
-    await new Promise((r) => setTimeout(r, 500));
-    assert.equal(out.length, 1, 'no duplicate output from leftover nodes');
+    // Ask once more: a leftover node would answer too, so exactly one more message must come.
+    helper.getNode('s').receive({});
+    await waitFor(() => out.length >= 2, { what: 'the requested status' });
+    await sim.broker.publish(`cmd/52/navilink-${mac}/test-device/res`, {
+      protocolVersion: 2,
+      response: {
+        command: 16777219,
+        deviceType: 52,
+        macAddress: mac,
+        status: sim.heaters.get(mac)!.status(),
+      },
+    });
+    await waitFor(() => out.length >= 3, { what: 'a status the broker sent' });
+    assert.equal(out.length, 3, 'no duplicate output from leftover nodes');
     assert.equal(sim.broker.connectionCount(), 1);
   });
 
@@ -373,7 +392,11 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
       () => statuses.some((m) => badge(m).fill === 'red' && badge(m).text === 'sign-in failed'),
       { timeout: 10_000, what: 'red sign-in failed badge' },
     );
-    await new Promise((r) => setTimeout(r, 1000));
+    // What the node's retry does: ask the account again. The backoff refuses without a sign-in.
+    const account = (helper.getNode('acc') as AccountNode).account;
+    assert.ok(account);
+    const again = await rejection(account.device(macs()[0]));
+    assert.equal(again.code, 'NAVIEN_INVALID_CREDENTIALS');
     assert.equal(sim.rest.counts.signIn - before, 1, 'one attempt, then the backoff holds');
     const all: Msg[] = [caught, ...statuses];
     assert.doesNotMatch(JSON.stringify(all), /nope-not-it/);
