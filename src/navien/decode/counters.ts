@@ -5,7 +5,11 @@
  * kept out of our keys. One table maps every vendor key; keys it does not know are kept in `other`.
  */
 
-/** `Wh`, `h`, `days`, `count`, `steps`; `unknown` where the vendor documents none (§8.38). */
+/**
+ * `Wh`, `h`, `days`, `count`, `steps`; `unknown` where the vendor documents none (§8.38).
+ * Help: "Only the energy (Wh) and compressor/upper-element hours are confirmed against other
+ * readings; units marked unknown are passed on as the heater counts them."
+ */
 export type CounterUnit = 'Wh' | 'h' | 'days' | 'count' | 'steps' | 'unknown';
 
 type Block = 'tsData' | 'tdData' | 'taData';

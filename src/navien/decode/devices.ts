@@ -42,6 +42,9 @@ export function toIsoTime(value: unknown): string | null {
 }
 
 /**
+ * Help: "lastError is the cloud's record of the heater's last fault, readable even while the
+ * heater is offline; its time is shown as the cloud gives it, without a time zone, because
+ * Navien does not say which zone it is in."
  * `/device/list` `error` → `{code, text, time}`; null when there is no fault to report: no
  * block, an empty one, or `errorCode` 0, null or absent (a null code must not break the list).
  */

@@ -57,6 +57,11 @@ export function decodeLifetime(response: Record<string, unknown>): EnergyTotals 
 }
 
 /**
+ * Help for `lifetime`: "lifetime holds the heater's own running totals since installation (Wh and
+ * hours per source), sent with every energy answer; it is not the sum of the months shown."
+ * Help for months: "Months come by position, January first; a month the heater leaves out
+ * counts as zero." (`typeOfUsage` is ignored: its meaning is unknown, §8.35.)
+ *
  * Decodes a monthly answer for the years asked for, in that order. Whether a month can be
  * missing is unknown (§8.36): a short `data` list gives zero months, never a shifted calendar.
  */

@@ -62,7 +62,11 @@ export function removeScheduleEntry(
   return next;
 }
 
-/** Switches the program on or off; the entries stay as they are (§8.31: never send an empty list to switch off). */
+/**
+ * Switches the program on or off and resends the entries as they are: whether an empty list
+ * with the switch off keeps the stored entries is unverified (§8.31).
+ * Help: "Disable keeps the entries: it sends the whole program back with the switch off."
+ */
 export function setScheduleEnabled(
   program: RawScheduleProgram,
   enabled: boolean,

@@ -21,7 +21,11 @@ import {
   type ScheduleMode,
 } from './schedule';
 
-/** Navien's documented limit; one unit took 32 in a test (§9.1), so callers may raise it. */
+/**
+ * Navien's documented limit; one unit took 32 in a test (§9.1, §8.28), so callers may raise it.
+ * Help: "The heater holds 16 entries as documented; more were stored in one test, but what a
+ * heater does with a longer list is not known."
+ */
 export const DEFAULT_MAX_SCHEDULE_ENTRIES = 16;
 
 export interface ScheduleInputContext {
@@ -54,6 +58,12 @@ function setPointLimits(feature: Record<string, unknown>): { min: number; max: n
   return { min, max };
 }
 
+/*
+ * Power-off entries are accepted, but none has been tried on a real heater (§8.30).
+ * Help: "A power-off entry has never been tested on a real heater (the matching mode command
+ * switched one unit to Energy Saver instead); to switch off at a set time, prefer the power key
+ * of navien-control."
+ */
 function parseMode(value: unknown, path: string, feature: Record<string, unknown>): number {
   const mode = SCHEDULE_MODES.find((m) => m === value);
   if (!mode) {

@@ -84,6 +84,8 @@ function int(v: unknown): number {
 }
 
 /**
+ * Whether the hex form is padded with empty slots is not documented (§8.32); empty records are
+ * skipped either way, so both forms decode to the same list.
  * The hex form: 6 bytes per entry (enable, week, hour, min, mode, param). All-zero records are
  * padding and skipped; a tail shorter than a record is ignored (§9.1, as the reference does).
  */
@@ -160,7 +162,12 @@ export function scheduleHash(program: RawScheduleProgram): string {
   return createHash('sha256').update(canonicalSchedule(program)).digest('hex').slice(0, 12);
 }
 
-/** True when two programs hold the same entries and switch (order does not matter). */
+/**
+ * True when two programs hold the same entries and switch (order does not matter). A write is
+ * confirmed only this way: writes are sometimes lost without any error (§8.29).
+ * Help: "A write is confirmed by reading the program back; the heater has been seen to drop a
+ * write silently, so an unconfirmed write is reported as a timeout, not as done."
+ */
 export function sameSchedule(a: RawScheduleProgram, b: RawScheduleProgram): boolean {
   return canonicalSchedule(a) === canonicalSchedule(b);
 }

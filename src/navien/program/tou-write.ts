@@ -10,11 +10,19 @@ import { DEFAULT_DECIMAL_POINT } from '../decode/tou';
 import { invalidField, isPlainObject, parseClock, parseDays, parseMonths } from './fields';
 import { parseProgramSwitch } from './schedule-input';
 
-/** Documented by both peers, enforced by neither (§8.33). */
+/**
+ * Documented by both peers, enforced by neither, never tested (§8.33).
+ * Help: "A plan holds at most 16 periods in all seasons together (Navien's documented limit)."
+ */
 export const MAX_TOU_PERIODS = 16;
 /** The reference library's encoder accepts 0–10 (§4.3). */
 export const MAX_DECIMAL_POINT = 10;
 
+/*
+ * How the write's on/off relates to the heater's `touStatus` is not documented (§8.34).
+ * Help: "`enabled` is stored with the plan; to switch TOU on or off use the tou key of
+ * navien-control, which the heater reports as touStatus."
+ */
 export const TOU_ON = 2;
 export const TOU_OFF = 1;
 
