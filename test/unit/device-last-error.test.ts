@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { toDevices, toIsoTime, toLastError } from '../../src/navien/decode/devices';
 import { errorText } from '../../src/navien/decode/error-codes';
 import type { RawDeviceEntry } from '../../src/navien/types';
-import { protocolSample } from './protocol-samples';
+import { protocolSample } from '../support/protocol-samples';
 
 // Sample: NAVIEN-PROTOCOL.md §9.8.1, read in place.
 

@@ -12,7 +12,12 @@ import {
   ProgramCommand,
   ProgramTopics,
 } from '../../src/navien/protocol/programs';
-import { crosscheckCases, protocolSample, sampleRequest, sampleResponse } from './protocol-samples';
+import {
+  crosscheckCases,
+  protocolSample,
+  sampleRequest,
+  sampleResponse,
+} from '../support/protocol-samples';
 
 // Samples: NAVIEN-PROTOCOL.md §9.3.1–9.3.2 and §9.4.1–9.4.2, read in place.
 

@@ -22,7 +22,7 @@ import {
   updateScheduleEntry,
 } from '../../src/navien/program/schedule-edit';
 import { ProgramCommand, ProgramTopics } from '../../src/navien/protocol/programs';
-import { protocolSample, sampleRequest, sampleResponse } from './protocol-samples';
+import { protocolSample, sampleRequest, sampleResponse } from '../support/protocol-samples';
 
 // Samples come from NAVIEN-PROTOCOL.md §9.1 (read where they live).
 

@@ -15,7 +15,12 @@ import {
 } from '../../src/navien/program/tou-echo';
 import { ProgramCommand, ProgramTopics } from '../../src/navien/protocol/programs';
 import type { RawTouResponse } from '../../src/navien/types';
-import { crosscheckCases, protocolSample, sampleRequest, sampleResponse } from './protocol-samples';
+import {
+  crosscheckCases,
+  protocolSample,
+  sampleRequest,
+  sampleResponse,
+} from '../support/protocol-samples';
 
 // Samples: NAVIEN-PROTOCOL.md §9.2 and the reference library's crosscheck fixtures, read in place.
 
