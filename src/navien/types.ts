@@ -52,9 +52,22 @@ export interface RawDeviceEntry {
     deviceName?: string;
     connected?: number;
     installType?: string;
+    modelTypeCode?: number | null;
     [key: string]: unknown;
   };
   location?: DeviceLocation | null;
+  /** The cloud's record of the last fault (§9.8); list only, either key may be null or absent. */
+  error?: { errorCode?: number | null; errorOccuredTime?: string | null } | null;
+  descaling?: { descalingStartTime?: string | null; descalingEndTime?: string | null } | null;
+}
+
+/** The last fault the cloud recorded for a heater, readable while it is offline. */
+export interface LastError {
+  code: number;
+  /** "E799 water leak"; "E123" for a code our table lacks. */
+  text: string;
+  /** ISO-8601 as the cloud sends it (no time zone, §8.46); null when it sent none. */
+  time: string | null;
 }
 
 export interface DeviceLocation {
@@ -77,6 +90,12 @@ export interface Device {
   connected: boolean;
   installType: string | null;
   location: DeviceLocation;
+  /** The last reported fault, or null when the cloud reports none (code 0, null or absent). */
+  lastError: LastError | null;
+  /** Only where the cloud sends it (it may send null; the MQTT feature record has it too). */
+  modelTypeCode?: number | null;
+  /** Only where the cloud sends it: descaling start/end, ISO strings or null. */
+  descaling?: { descalingStartTime: string | null; descalingEndTime: string | null } | null;
 }
 
 /** What navien-device-info emits: POST /device/info `data`, with `connected` made boolean. */
@@ -118,9 +137,11 @@ export interface RawTouInterval {
   startMinute: number;
   endHour: number;
   endMinute: number;
-  priceMin: number;
-  priceMax: number;
-  decimalPoint: number;
+  /** Missing in some answers: the period then has no price (null), never NaN. */
+  priceMin?: number | null;
+  priceMax?: number | null;
+  /** Price = value / 10^decimalPoint; absent → the protocol's default 5 (§4.3). */
+  decimalPoint?: number | null;
 }
 
 export interface RawTouInfo {
@@ -143,8 +164,9 @@ export interface TouPeriod {
   days: string[];
   start: string;
   end: string;
-  priceMin: number;
-  priceMax: number;
+  /** Price per kWh; null when the plan gives none. */
+  priceMin: number | null;
+  priceMax: number | null;
 }
 
 export interface TouSeason {

@@ -89,6 +89,7 @@ describe('NavienApi', function () {
         longitude: -121.3153,
         altitude: null,
       },
+      lastError: null,
     });
   });
 

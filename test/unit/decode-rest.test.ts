@@ -43,6 +43,7 @@ describe('REST decoders', function () {
         connected: false,
         installType: null,
         location: {},
+        lastError: null,
       });
     });
 

@@ -1,5 +1,6 @@
 import { NavienError } from '../errors';
-import type { Device, DeviceLocation, DeviceRecord, RawDeviceEntry } from '../types';
+import type { Device, DeviceLocation, DeviceRecord, LastError, RawDeviceEntry } from '../types';
+import { errorText } from './error-codes';
 
 /** `connected` is 2 when the heater is online, 1 when not (§1.8). */
 export function isConnected(value: unknown): boolean {
@@ -18,7 +19,56 @@ export function toDevice(raw: RawDeviceEntry): Device {
     connected: isConnected(info.connected),
     installType: typeof info.installType === 'string' ? info.installType : null,
     location: toLocation(raw.location),
+    lastError: toLastError(raw.error),
+    ...('modelTypeCode' in info ? { modelTypeCode: numOrNull(info.modelTypeCode) } : {}),
+    ...('descaling' in raw ? { descaling: toDescaling(raw.descaling) } : {}),
   };
+}
+
+const LOCAL_ISO = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/;
+
+/**
+ * The cloud's time stamps are ISO-8601 without a zone ("2025-12-07T11:58:02"), and which zone
+ * is meant is not documented (§8.46): such a time is passed on as is (a space separator becomes
+ * "T"); one with a zone is normalised to UTC; anything else is null.
+ */
+export function toIsoTime(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const local = LOCAL_ISO.exec(value.trim());
+  if (local) return `${local[1]}T${local[2]}`;
+  if (!/^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:?\d{2})$/.test(value.trim())) return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+/**
+ * Help: "lastError is the cloud's record of the heater's last fault, readable even while the
+ * heater is offline; its time is shown as the cloud gives it, without a time zone, because
+ * Navien does not say which zone it is in."
+ * `/device/list` `error` → `{code, text, time}`; null when there is no fault to report: no
+ * block, an empty one, or `errorCode` 0, null or absent (a null code must not break the list).
+ */
+export function toLastError(error: unknown): LastError | null {
+  if (!error || typeof error !== 'object') return null;
+  const e = error as Record<string, unknown>;
+  const code = e.errorCode;
+  if (typeof code !== 'number' || !Number.isFinite(code) || code === 0) return null;
+  return { code, text: errorText(code) ?? `E${code}`, time: toIsoTime(e.errorOccuredTime) };
+}
+
+function toDescaling(
+  value: unknown,
+): { descalingStartTime: string | null; descalingEndTime: string | null } | null {
+  if (!value || typeof value !== 'object') return null;
+  const d = value as Record<string, unknown>;
+  return {
+    descalingStartTime: toIsoTime(d.descalingStartTime),
+    descalingEndTime: toIsoTime(d.descalingEndTime),
+  };
+}
+
+function numOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
 /** The whole /device/list `data` (a bare array). */

@@ -47,13 +47,27 @@ export function decodePrice(value: number, decimalPoint: number): number {
   return Number((value / 10 ** digits).toFixed(digits));
 }
 
-function toPeriod(interval: RawTouInterval): TouPeriod {
+/** The reference library's model default when a period has no `decimalPoint` (§4.3, §9.2). */
+export const DEFAULT_DECIMAL_POINT = 5;
+
+/** A period's price, or null when the plan has none (a missing price is never NaN). */
+export function decodePeriodPrice(value: unknown, decimalPoint: unknown): number | null {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return null;
+  const digits =
+    typeof decimalPoint === 'number' && Number.isFinite(decimalPoint)
+      ? decimalPoint
+      : DEFAULT_DECIMAL_POINT;
+  return decodePrice(value, digits);
+}
+
+/** One period (REST interval or MQTT reservation item) in the shape flows see. */
+export function toPeriod(interval: RawTouInterval): TouPeriod {
   return {
     days: decodeWeekMask(interval.week),
     start: formatClock(interval.startHour, interval.startMinute),
     end: formatClock(interval.endHour, interval.endMinute),
-    priceMin: decodePrice(interval.priceMin, interval.decimalPoint),
-    priceMax: decodePrice(interval.priceMax, interval.decimalPoint),
+    priceMin: decodePeriodPrice(interval.priceMin, interval.decimalPoint),
+    priceMax: decodePeriodPrice(interval.priceMax, interval.decimalPoint),
   };
 }
 
