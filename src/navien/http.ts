@@ -1,4 +1,5 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import { backoffDelay } from './backoff';
 import { REQUEST_TIMEOUT_MS } from './constants';
 import { NavienError, type NavienErrorCode, type NavienErrorDetails } from './errors';
 import { silentLogger, type Logger } from './types';
@@ -23,7 +24,7 @@ export interface NavienHttpOptions {
   maxAttempts?: number;
   /** Longest Retry-After we sit out inside one request; longer ones fail at once (default 5 min). */
   maxRetryWaitMs?: number;
-  /** First backoff step; doubled per attempt, jittered ×0.5–1.5 (default 1 s). */
+  /** First backoff step; doubled per attempt, jittered ×0.5–1.5, at most 30 s (default 1 s). */
   baseBackoffMs?: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -132,8 +133,11 @@ export class NavienHttp {
       (error.code === 'NAVIEN_API_ERROR' && status >= 500 && status <= 599);
     if (!retriable) return undefined;
     if (error.retryAfterMs !== undefined) return error.retryAfterMs;
-    const exponential = this.baseBackoffMs * 2 ** (attempt - 1);
-    return Math.min(exponential * (0.5 + this.random()), MAX_BACKOFF_MS);
+    return backoffDelay(
+      { baseMs: this.baseBackoffMs, capMs: MAX_BACKOFF_MS },
+      attempt - 1,
+      this.random,
+    );
   }
 
   private async once<T>(req: NavienRequest): Promise<T> {
