@@ -108,7 +108,9 @@ const MAX_FOREIGN_TEXT = 300;
 const MAX_EXCERPT = 40;
 /** Query strings carry presigned-URL credentials (X-Amz-Security-Token, X-Amz-Signature). */
 const URL_QUERY = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s?#"']*)\?[^\s#"']*/gi;
-/** JWTs, AWS keys, session tokens: long runs with no spaces that people never need to read. */
+/** JWTs (base64url JSON starting `{"`, in dotted parts), whatever their length. */
+const JWT = /\beyJ[\w-]*\.[\w-]*(?:\.[\w-]*)?/g;
+/** AWS keys, session tokens: long runs with no spaces that people never need to read. */
 const OPAQUE_RUN = /[A-Za-z0-9+/=_-]{32,}/g;
 
 /**
@@ -131,7 +133,10 @@ export function describeError(err: unknown): string {
 
 /** Removes what could be a credential from a text we did not write. */
 export function redactSecrets(text: string): string {
-  return text.replace(URL_QUERY, '$1?…').replace(OPAQUE_RUN, '[redacted]');
+  return text
+    .replace(URL_QUERY, '$1?…')
+    .replace(JWT, '[redacted]')
+    .replace(OPAQUE_RUN, '[redacted]');
 }
 
 /**
@@ -146,6 +151,11 @@ export function quoteInput(value: unknown, max = MAX_EXCERPT): string {
   }
   const text = typeof value === 'number' ? String(value) : asJson(value);
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} chars)`;
+}
+
+/** Unquoted text cut the same way as quoteInput(), e.g. an unknown object key in a path. */
+export function excerpt(text: string, max = MAX_EXCERPT): string {
+  return bounded(text, max);
 }
 
 function asJson(value: unknown): string {
