@@ -1,6 +1,6 @@
 /** How the session reads a failed sign-in, refresh or request (NAVIEN-PROTOCOL.md §1.7). */
 import { isNavienError, type NavienError } from '../errors';
-import { NavienHttpError } from '../http';
+import { NavienHttpError } from '../http-response';
 
 /** The API refused the access token. */
 export function isUnauthorized(err: unknown): err is NavienError {
