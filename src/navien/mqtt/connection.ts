@@ -6,14 +6,14 @@
  * choices below rest on.
  */
 import { EventEmitter } from 'node:events';
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import { connect, type MqttClient } from 'mqtt';
 import { NavienError, describeError, toNavienError } from '../errors';
 import { silentLogger, type AwsCredentials, type Logger } from '../types';
 import { PublishTracker } from './publisher';
 import { ReconnectSchedule, type ReconnectOptions } from './reconnect';
 import { presignIotWebSocketUrl } from './sigv4';
 import { SubscriptionRegistry, type MessageHandler } from './subscriptions';
-import { createSocket, endBounded, usableCredentials } from './transport';
+import { clientOptions, endBounded, usableCredentials } from './transport';
 
 export type { MessageHandler } from './subscriptions';
 
@@ -51,9 +51,6 @@ export interface NavienMqttEvents {
   /** After every (re)connect, once subscriptions are restored. */
   connected: [];
 }
-
-/** AWS IoT accepts at most 8 topics per SUBSCRIBE. */
-const SUBSCRIBE_BATCH = 8;
 
 export class NavienMqtt extends EventEmitter<NavienMqttEvents> {
   private readonly opts: NavienMqttOptions;
@@ -219,25 +216,15 @@ export class NavienMqtt extends EventEmitter<NavienMqttEvents> {
     this.reconnect.reset();
     this.lastError = undefined;
     this.setState('connecting');
-    const options: IClientOptions = {
+    const options = clientOptions({
       clientId: this.opts.clientId,
-      protocolVersion: 4,
-      clean: true,
-      keepalive: this.opts.keepaliveSec ?? 60,
-      connectTimeout: this.connectTimeoutMs,
-      // We drive reconnects (backoff, credential renewal) and resubscription ourselves.
-      reconnectPeriod: 0,
-      resubscribe: false,
-      manualConnect: true,
-      queueQoSZero: false,
-      reconnectOnConnackError: true,
-      subscribeBatchSize: SUBSCRIBE_BATCH,
-      transformWsUrl: () => this.signedUrl(gen),
-      createWebsocket: (url: string, protocols: string[], o: IClientOptions) =>
-        createSocket(url, protocols, o, (status) => {
-          if (gen === this.generation) this.refusedStatus = status;
-        }),
-    };
+      keepaliveSec: this.opts.keepaliveSec ?? 60,
+      connectTimeoutMs: this.connectTimeoutMs,
+      signedUrl: () => this.signedUrl(gen),
+      onRefused: (status) => {
+        if (gen === this.generation) this.refusedStatus = status;
+      },
+    });
     const client = connect(this.opts.url, options);
     this.client = client;
     client.on('connect', () => this.onConnect(client, gen));

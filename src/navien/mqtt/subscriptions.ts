@@ -91,7 +91,7 @@ export class SubscriptionRegistry {
       return;
     }
     client.subscribe(topics, { qos: 1 }, (err, granted) => {
-      if (err) this.log.warn(`navien mqtt: resubscribe failed: ${err.message}`);
+      if (err) this.log.warn(`navien mqtt: resubscribe failed: ${describeError(err)}`);
       this.warnRefused(granted);
       ready();
     });
@@ -144,14 +144,14 @@ export class SubscriptionRegistry {
     if (subscribe.length > 0) {
       for (const t of subscribe) if (!this.ackWaiters.has(t)) this.ackWaiters.set(t, []);
       client.subscribe(subscribe, { qos: 1 }, (err, granted) => {
-        if (err) this.log.warn(`navien mqtt: subscribe failed: ${err.message}`);
+        if (err) this.log.warn(`navien mqtt: subscribe failed: ${describeError(err)}`);
         this.warnRefused(granted);
         this.releaseAckWaiters(subscribe);
       });
     }
     if (unsubscribe.length > 0) {
       client.unsubscribe(unsubscribe, (err) => {
-        if (err) this.log.debug(`navien mqtt: unsubscribe failed: ${err.message}`);
+        if (err) this.log.debug(`navien mqtt: unsubscribe failed: ${describeError(err)}`);
       });
     }
   }

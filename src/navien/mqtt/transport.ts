@@ -20,8 +20,43 @@ export function usableCredentials(creds: AwsCredentials | undefined): AwsCredent
   return creds;
 }
 
+/** AWS IoT accepts at most 8 topics per SUBSCRIBE. */
+const SUBSCRIBE_BATCH = 8;
+
+export interface ClientSetup {
+  clientId: string;
+  keepaliveSec: number;
+  /** Upgrade + CONNACK timeout. */
+  connectTimeoutMs: number;
+  /** The presigned URL for the next upgrade; called synchronously by mqtt.js, must not throw. */
+  signedUrl: () => string;
+  /** The HTTP status of a refused upgrade. */
+  onRefused: (httpStatus: number) => void;
+}
+
+/** mqtt.js options for AWS IoT over a signed WebSocket, with reconnects left to us. */
+export function clientOptions(setup: ClientSetup): IClientOptions {
+  return {
+    clientId: setup.clientId,
+    protocolVersion: 4,
+    clean: true,
+    keepalive: setup.keepaliveSec,
+    connectTimeout: setup.connectTimeoutMs,
+    // We drive reconnects (backoff, credential renewal) and resubscription ourselves.
+    reconnectPeriod: 0,
+    resubscribe: false,
+    manualConnect: true,
+    queueQoSZero: false,
+    reconnectOnConnackError: true,
+    subscribeBatchSize: SUBSCRIBE_BATCH,
+    transformWsUrl: () => setup.signedUrl(),
+    createWebsocket: (url: string, protocols: string[], o: IClientOptions) =>
+      createSocket(url, protocols, o, setup.onRefused),
+  };
+}
+
 /** A WebSocket for mqtt.js's createWebsocket hook that tells `onRefused` the upgrade status. */
-export function createSocket(
+function createSocket(
   url: string,
   protocols: string[],
   o: IClientOptions,
