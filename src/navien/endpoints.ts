@@ -1,4 +1,4 @@
-import { NavienError } from './errors';
+import { NavienError, excerpt, quoteInput } from './errors';
 
 const LOOPBACK_HOSTS = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)$/i;
 
@@ -14,7 +14,7 @@ export function checkEndpoint(url: string, kind: 'api' | 'mqtt'): string {
   } catch {
     throw new NavienError(
       'NAVIEN_NOT_CONFIGURED',
-      `The ${kind === 'api' ? 'API' : 'MQTT'} URL "${trimmed.slice(0, 80)}" is not a valid URL`,
+      `The ${kind === 'api' ? 'API' : 'MQTT'} URL ${quoteInput(trimmed, 80)} is not a valid URL`,
     );
   }
   const secure = kind === 'api' ? 'https:' : 'wss:';
@@ -24,7 +24,7 @@ export function checkEndpoint(url: string, kind: 'api' | 'mqtt'): string {
     if (LOOPBACK_HOSTS.test(parsed.hostname)) return trimmed;
     throw new NavienError(
       'NAVIEN_NOT_CONFIGURED',
-      `${plain}// is only allowed for a simulator on this machine (127.0.0.1 or localhost); use ${secure}// for ${parsed.hostname}`,
+      `${plain}// is only allowed for a simulator on this machine (127.0.0.1 or localhost); use ${secure}// for ${excerpt(parsed.hostname, 80)}`,
     );
   }
   throw new NavienError(

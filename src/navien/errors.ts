@@ -55,7 +55,8 @@ export class NavienError extends Error {
 
   constructor(code: NavienErrorCode, message: string, details: NavienErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.name = 'NavienError';
+    // Node-RED shows errors as `${name}: ${message}` (msg.error.message, the log): "Navien: …".
+    this.name = 'Navien';
     this.code = code;
     this.retriable = details.retriable ?? RETRIABLE_BY_DEFAULT.has(code);
     if (details.apiCode !== undefined) this.apiCode = details.apiCode;
@@ -90,12 +91,82 @@ export function isNavienError(err: unknown): err is NavienError {
   return err instanceof NavienError;
 }
 
-/** Wraps anything thrown into a NavienError so callers handle one type. */
+/** Wraps anything thrown into a NavienError so callers handle one type; text by errorText(). */
 export function toNavienError(
   err: unknown,
   fallback: NavienErrorCode = 'NAVIEN_API_ERROR',
 ): NavienError {
   if (err instanceof NavienError) return err;
-  const message = err instanceof Error ? err.message : String(err);
-  return new NavienError(fallback, message, { cause: err });
+  return new NavienError(fallback, errorText(err), { cause: err });
+}
+
+// ---- what an error may say ------------------------------------------------------------------
+
+/** Longest text we show for an error we did not write ourselves. */
+const MAX_FOREIGN_TEXT = 300;
+/** Longest excerpt of a user's value quoted in an error. */
+const MAX_EXCERPT = 40;
+/** Query strings carry presigned-URL credentials (X-Amz-Security-Token, X-Amz-Signature). */
+const URL_QUERY = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s?#"']*)\?[^\s#"']*/gi;
+/** JWTs (base64url JSON starting `{"`, in dotted parts), whatever their length. */
+const JWT = /\beyJ[\w-]*\.[\w-]*(?:\.[\w-]*)?/g;
+/** AWS keys, session tokens: long runs with no spaces that people never need to read. */
+const OPAQUE_RUN = /[A-Za-z0-9+/=_-]{32,}/g;
+
+/**
+ * The one rule for the text a user sees for an error (msg.error.message, badges, logs).
+ * Our own NavienErrors are written to be safe and keep their text (bounded as a safety net);
+ * anything else keeps its message, since it usually says what went wrong, but with URL query
+ * strings and token-like runs removed and cut to a few hundred characters.
+ */
+export function errorText(err: unknown): string {
+  if (err instanceof NavienError) return bounded(err.message, 2 * MAX_FOREIGN_TEXT);
+  const raw = err instanceof Error ? err.message : typeof err === 'string' ? err : undefined;
+  if (raw === undefined || raw.trim() === '') return 'Unexpected failure while talking to Navien';
+  return bounded(redactSecrets(raw), MAX_FOREIGN_TEXT);
+}
+
+/** An error for a log line: `CODE: text` for ours, the errorText() of anything else. */
+export function describeError(err: unknown): string {
+  return err instanceof NavienError ? `${err.code}: ${errorText(err)}` : errorText(err);
+}
+
+/** Removes what could be a credential from a text we did not write. */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(URL_QUERY, '$1?…')
+    .replace(JWT, '[redacted]')
+    .replace(OPAQUE_RUN, '[redacted]');
+}
+
+/**
+ * A user's value as an error may quote it: strings in double quotes, other values as JSON, and
+ * anything long cut to its first `max` characters with a marker that gives the full length,
+ * e.g. `"aaaa…" (1048576 chars)`. Never echoes unbounded input.
+ */
+export function quoteInput(value: unknown, max = MAX_EXCERPT): string {
+  if (typeof value === 'string') {
+    if (value.length <= max) return JSON.stringify(value);
+    return `${JSON.stringify(value.slice(0, max) + '…')} (${value.length} chars)`;
+  }
+  const text = typeof value === 'number' ? String(value) : asJson(value);
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} chars)`;
+}
+
+/** Unquoted text cut the same way as quoteInput(), e.g. an unknown object key in a path. */
+export function excerpt(text: string, max = MAX_EXCERPT): string {
+  return bounded(text, max);
+}
+
+function asJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    // Cycles and BigInts: say what it is rather than what it holds.
+    return Object.prototype.toString.call(value);
+  }
+}
+
+function bounded(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} chars)`;
 }

@@ -1,4 +1,4 @@
-import { NavienError } from './errors';
+import { NavienError, quoteInput } from './errors';
 
 /**
  * Navien identifies a device by the MAC address the REST API returns: 12 lowercase hex
@@ -12,7 +12,7 @@ export function normalizeMac(input: string): string {
   if (!/^[0-9a-f]{12}$/.test(compact)) {
     throw new NavienError(
       'NAVIEN_INVALID_INPUT',
-      `"${input.slice(0, 40)}" is not a device MAC address (expected 12 hex digits, e.g. a4c1382f09be)`,
+      `${quoteInput(input)} is not a device MAC address (expected 12 hex digits, e.g. a4c1382f09be)`,
     );
   }
   return compact;

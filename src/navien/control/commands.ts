@@ -3,7 +3,7 @@
  * protocol control commands (NAVIEN-PROTOCOL.md §2.7), validating every key against the
  * heater's feature record first. Pure: no I/O, so it is unit-tested on its own.
  */
-import { NavienError } from '../errors';
+import { NavienError, excerpt, quoteInput } from '../errors';
 import { Command } from '../mqtt/envelope';
 import {
   resolveTempUnit,
@@ -81,9 +81,8 @@ function invalid(message: string): NavienError {
   return new NavienError('NAVIEN_INVALID_INPUT', message);
 }
 
-function show(value: unknown): string {
-  return typeof value === 'string' ? `"${value}"` : (JSON.stringify(value) ?? String(value));
-}
+/** A user's value in an error: a short, marked excerpt (errors.ts has the one rule). */
+const show = quoteInput;
 
 function expectBoolean(key: ControlKey, value: unknown, only?: true): boolean {
   if (only && value !== true) throw invalid(`msg.payload.${key} must be true (got ${show(value)})`);
@@ -129,7 +128,9 @@ export function parseControlPayload(payload: unknown): ControlEntry[] {
     throw invalid(`msg.payload has no command: use one or more of ${CONTROL_KEYS.join(', ')}`);
   return keys.map((key): ControlEntry => {
     if (!(CONTROL_KEYS as readonly string[]).includes(key))
-      throw invalid(`msg.payload.${key} is not a known command: use ${CONTROL_KEYS.join(', ')}`);
+      throw invalid(
+        `msg.payload.${excerpt(key)} is not a known command: use ${CONTROL_KEYS.join(', ')}`,
+      );
     const k = key as ControlKey;
     const value = payload[key];
     switch (k) {

@@ -6,7 +6,7 @@
  */
 import type { DeviceAddress } from '../mqtt/topics';
 import type { UnitChoice } from '../decode/units';
-import { NavienError } from '../errors';
+import { NavienError, errorText } from '../errors';
 import type { NavienMqtt } from '../mqtt/connection';
 import type { DeviceChannel, RawStatus } from '../mqtt/device-channel';
 import { buildControlSteps, needsFeature, type ControlEntry, type ControlStep } from './commands';
@@ -229,7 +229,7 @@ export class DeviceController {
             ? err
             : new NavienError(
                 'NAVIEN_MQTT_UNAVAILABLE',
-                `Could not send ${step.label}: ${String(err)}`,
+                `Could not send ${step.label}: ${errorText(err)}`,
               ),
         );
       });

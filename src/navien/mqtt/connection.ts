@@ -1,15 +1,21 @@
 /**
  * One MQTT connection per Navien account (AWS IoT over SigV4-signed WebSockets), shared by every
- * device channel through reference counting. See AWS-IOT-MQTT.md §2 for the mqtt.js facts the
+ * device channel through reference counting. This file holds the lifecycle (open, credential
+ * renewal, reconnect, shutdown); the subscription registry, the reconnect schedule, publishes in
+ * flight and the signed socket live beside it. See AWS-IOT-MQTT.md §2 for the mqtt.js facts the
  * choices below rest on.
  */
 import { EventEmitter } from 'node:events';
-import { connect, type IClientOptions, type MqttClient } from 'mqtt';
-import WebSocket, { type ClientOptions } from 'ws';
-import { NavienError, toNavienError } from '../errors';
+import { connect, type MqttClient } from 'mqtt';
+import { NavienError, describeError, toNavienError } from '../errors';
 import { silentLogger, type AwsCredentials, type Logger } from '../types';
+import { PublishTracker } from './publisher';
+import { ReconnectSchedule, type ReconnectOptions } from './reconnect';
 import { presignIotWebSocketUrl } from './sigv4';
-import { topicMatches } from './topics';
+import { SubscriptionRegistry, type MessageHandler } from './subscriptions';
+import { clientOptions, endBounded, usableCredentials } from './transport';
+
+export type { MessageHandler } from './subscriptions';
 
 export type NavienMqttState =
   'idle' | 'connecting' | 'connected' | 'reconnecting' | 'auth-failed' | 'closed';
@@ -21,7 +27,6 @@ export interface NavienMqttStateChange {
 }
 
 export type RenewReason = 'expired' | 'forbidden';
-export type MessageHandler = (topic: string, payload: Buffer) => void;
 
 export interface NavienMqttOptions {
   /** wss://<endpoint>/mqtt, or ws://127.0.0.1:<port>/mqtt for the simulator. */
@@ -34,12 +39,7 @@ export interface NavienMqttOptions {
   renewCredentials: (reason: RenewReason) => Promise<void>;
   logger?: Logger;
   keepaliveSec?: number;
-  backoff?: {
-    initialMs?: number;
-    maxMs?: number;
-    /** A connection must live this long before the backoff counts as reset (stops kick loops). */
-    stableMs?: number;
-  };
+  backoff?: ReconnectOptions;
   /** Upgrade + CONNACK timeout, also used as the PUBACK timeout. */
   connectTimeoutMs?: number;
   /** Source of jitter; tests pass a fixed one. */
@@ -52,29 +52,13 @@ export interface NavienMqttEvents {
   connected: [];
 }
 
-/** Credentials this close to expiry are not used for a new upgrade. */
-const EXPIRY_SKEW_MS = 10_000;
-/** A polite DISCONNECT gets this long before the socket is destroyed. */
-const GRACEFUL_CLOSE_MS = 1_500;
-/** AWS IoT accepts at most 8 topics per SUBSCRIBE. */
-const SUBSCRIBE_BATCH = 8;
-
-interface Registration {
-  handler: MessageHandler;
-}
-
-interface PendingPublish {
-  reject: (err: NavienError) => void;
-}
-
 export class NavienMqtt extends EventEmitter<NavienMqttEvents> {
   private readonly opts: NavienMqttOptions;
   private readonly log: Logger;
-  private readonly initialMs: number;
-  private readonly maxMs: number;
-  private readonly stableMs: number;
   private readonly connectTimeoutMs: number;
-  private readonly random: () => number;
+  private readonly reconnect: ReconnectSchedule;
+  private readonly registry: SubscriptionRegistry;
+  private readonly publishes: PublishTracker;
 
   private refs = 0;
   private client: MqttClient | null = null;
@@ -82,30 +66,18 @@ export class NavienMqtt extends EventEmitter<NavienMqttEvents> {
   private lastError: NavienError | undefined;
   /** Bumped whenever the client is replaced or shut down, so late callbacks can tell they are stale. */
   private generation = 0;
-  private attempt = 0;
-  private reconnectTimer: NodeJS.Timeout | null = null;
-  private connectedAt = 0;
   private refusedStatus: number | null = null;
   private closing: Promise<void> | null = null;
   private renewing: Promise<void> | null = null;
-
-  private readonly subs = new Map<string, Set<Registration>>();
-  private readonly toSubscribe = new Set<string>();
-  private readonly toUnsubscribe = new Set<string>();
-  private flushScheduled = false;
-  private readonly pending = new Set<PendingPublish>();
-  /** Callers of whenSubscribed() waiting for a SUBACK, by topic. */
-  private readonly ackWaiters = new Map<string, (() => void)[]>();
 
   constructor(opts: NavienMqttOptions) {
     super();
     this.opts = opts;
     this.log = opts.logger ?? silentLogger;
-    this.initialMs = opts.backoff?.initialMs ?? 1000;
-    this.maxMs = opts.backoff?.maxMs ?? 180_000;
-    this.stableMs = opts.backoff?.stableMs ?? 10_000;
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 30_000;
-    this.random = opts.random ?? Math.random;
+    this.reconnect = new ReconnectSchedule(opts.backoff, opts.random ?? Math.random);
+    this.registry = new SubscriptionRegistry(() => this.client, this.log);
+    this.publishes = new PublishTracker(this.connectTimeoutMs);
   }
 
   get state(): NavienMqttState {
@@ -200,37 +172,15 @@ export class NavienMqtt extends EventEmitter<NavienMqttEvents> {
   retryNow(): void {
     if (this.refs === 0 || !this.client) return;
     if (this.current === 'connected' || this.current === 'connecting') return;
-    this.clearReconnectTimer();
-    this.attempt = 0;
+    this.reconnect.cancel();
+    this.reconnect.reset();
     this.setState('reconnecting', this.lastError);
     void this.runAttempt(this.generation, undefined, false);
   }
 
+  /** Calls `handler` for every message on `topic` (a filter); returns the unsubscribe function. */
   subscribe(topic: string, handler: MessageHandler): () => void {
-    const reg: Registration = { handler };
-    let set = this.subs.get(topic);
-    if (!set) {
-      set = new Set();
-      this.subs.set(topic, set);
-      this.toUnsubscribe.delete(topic);
-      this.toSubscribe.add(topic);
-      this.scheduleFlush();
-    }
-    set.add(reg);
-    let done = false;
-    return () => {
-      if (done) return;
-      done = true;
-      const s = this.subs.get(topic);
-      if (!s) return;
-      s.delete(reg);
-      if (s.size === 0) {
-        this.subs.delete(topic);
-        this.toSubscribe.delete(topic);
-        this.toUnsubscribe.add(topic);
-        this.scheduleFlush();
-      }
-    };
+    return this.registry.add(topic, handler);
   }
 
   /**
@@ -238,19 +188,12 @@ export class NavienMqtt extends EventEmitter<NavienMqttEvents> {
    * subscription is then restored before the next 'connected' event). Never rejects.
    */
   whenSubscribed(topic: string): Promise<void> {
-    const client = this.client;
-    if (!client || !client.connected || !this.subs.has(topic)) return Promise.resolve();
-    if (!this.ackWaiters.has(topic) && !this.toSubscribe.has(topic)) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const list = this.ackWaiters.get(topic) ?? [];
-      list.push(resolve);
-      this.ackWaiters.set(topic, list);
-    });
+    return this.registry.whenSubscribed(topic);
   }
 
   /** Topics with at least one handler (what is re-subscribed after a reconnect). */
   subscribedTopics(): string[] {
-    return [...this.subs.keys()];
+    return this.registry.topics();
   }
 
   publish(topic: string, payload: object): Promise<void> {
@@ -263,74 +206,38 @@ export class NavienMqtt extends EventEmitter<NavienMqttEvents> {
         ),
       );
     }
-    return new Promise<void>((resolve, reject) => {
-      let settled = false;
-      const entry: PendingPublish = {
-        reject: (err) => finish(err),
-      };
-      const finish = (err?: NavienError): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        this.pending.delete(entry);
-        if (err) reject(err);
-        else resolve();
-      };
-      const timer = setTimeout(() => {
-        finish(
-          new NavienError('NAVIEN_TIMEOUT', 'The Navien cloud did not acknowledge the message'),
-        );
-      }, this.connectTimeoutMs);
-      this.pending.add(entry);
-      client.publish(topic, JSON.stringify(payload), { qos: 1 }, (err) => {
-        finish(
-          err
-            ? new NavienError('NAVIEN_MQTT_UNAVAILABLE', `Publish failed: ${err.message}`, {
-                cause: err,
-              })
-            : undefined,
-        );
-      });
-    });
+    return this.publishes.publish(client, topic, payload);
   }
 
   // ---- connection lifecycle -------------------------------------------------------------
 
   private open(): void {
     const gen = ++this.generation;
-    this.attempt = 0;
+    this.reconnect.reset();
     this.lastError = undefined;
     this.setState('connecting');
-    const options: IClientOptions = {
+    const options = clientOptions({
       clientId: this.opts.clientId,
-      protocolVersion: 4,
-      clean: true,
-      keepalive: this.opts.keepaliveSec ?? 60,
-      connectTimeout: this.connectTimeoutMs,
-      // We drive reconnects (backoff, credential renewal) and resubscription ourselves.
-      reconnectPeriod: 0,
-      resubscribe: false,
-      manualConnect: true,
-      queueQoSZero: false,
-      reconnectOnConnackError: true,
-      subscribeBatchSize: SUBSCRIBE_BATCH,
-      transformWsUrl: () => this.signedUrl(gen),
-      createWebsocket: (url: string, protocols: string[], o: IClientOptions) =>
-        this.createSocket(gen, url, protocols, o),
-    };
+      keepaliveSec: this.opts.keepaliveSec ?? 60,
+      connectTimeoutMs: this.connectTimeoutMs,
+      signedUrl: () => this.signedUrl(gen),
+      onRefused: (status) => {
+        if (gen === this.generation) this.refusedStatus = status;
+      },
+    });
     const client = connect(this.opts.url, options);
     this.client = client;
     client.on('connect', () => this.onConnect(client, gen));
     client.on('close', () => this.onClose(client, gen));
     client.on('message', (topic, payload) => {
-      if (gen === this.generation) this.dispatch(topic, payload);
+      if (gen === this.generation) this.registry.dispatch(topic, payload);
     });
     client.on('error', (err) => {
       if (gen !== this.generation) return;
       const code = (err as Error & { code?: unknown }).code;
       // CONNACK 4/5 (bad credentials / not authorised) are treated like a refused upgrade.
       if (code === 4 || code === 5) this.refusedStatus = 403;
-      this.log.debug(`navien mqtt: ${err.message}`);
+      this.log.debug(`navien mqtt: ${describeError(err)}`);
     });
     void this.runAttempt(gen, undefined, true);
   }
@@ -341,33 +248,15 @@ export class NavienMqtt extends EventEmitter<NavienMqttEvents> {
       const creds = this.usableCredentials();
       if (creds) return presignIotWebSocketUrl({ url: this.opts.url, credentials: creds });
     } catch (err) {
-      this.log.warn(`navien mqtt: could not sign the connection URL: ${describe(err)}`);
+      this.log.warn(`navien mqtt: could not sign the connection URL: ${describeError(err)}`);
     }
     // Without usable credentials the upgrade will be refused; fetch new ones for the next try.
     void this.renew('expired', gen);
     return this.opts.url;
   }
 
-  private createSocket(
-    gen: number,
-    url: string,
-    protocols: string[],
-    o: IClientOptions,
-  ): WebSocket {
-    const ws = new WebSocket(url, protocols, o.wsOptions as ClientOptions | undefined);
-    // ws reports a refused upgrade only here; mqtt.js swallows it (no 'error' event).
-    ws.on('error', (err: Error) => {
-      const m = /Unexpected server response: (\d{3})/.exec(err.message);
-      if (m && gen === this.generation) this.refusedStatus = Number(m[1]);
-    });
-    return ws;
-  }
-
   private usableCredentials(): AwsCredentials | undefined {
-    const c = this.opts.credentials();
-    if (!c || !c.accessKeyId || !c.secretKey) return undefined;
-    if (c.expiresAt !== undefined && c.expiresAt <= Date.now() + EXPIRY_SKEW_MS) return undefined;
-    return c;
+    return usableCredentials(this.opts.credentials());
   }
 
   /** Renews credentials once at a time; resolves true when the caller may go on connecting. */
@@ -388,7 +277,7 @@ export class NavienMqtt extends EventEmitter<NavienMqttEvents> {
       if (gen !== this.generation) return false;
       const e = toNavienError(err, 'NAVIEN_AUTH_FAILED');
       if (e.code === 'NAVIEN_INVALID_CREDENTIALS') {
-        this.clearReconnectTimer();
+        this.reconnect.cancel();
         this.setState('auth-failed', e);
         this.log.warn(`navien mqtt: credentials rejected; not reconnecting (${e.message})`);
       } else {
@@ -420,42 +309,28 @@ export class NavienMqtt extends EventEmitter<NavienMqttEvents> {
 
   private onConnect(client: MqttClient, gen: number): void {
     if (gen !== this.generation) return;
-    this.connectedAt = Date.now();
+    this.reconnect.connected();
     this.refusedStatus = null;
-    this.toSubscribe.clear();
-    this.toUnsubscribe.clear();
-    const topics = this.subscribedTopics();
-    const ready = (): void => {
+    this.registry.restore(client, () => {
       if (gen !== this.generation || !client.connected) return;
       this.lastError = undefined;
       this.setState('connected');
       this.log.info(`navien mqtt: connected as ${this.opts.clientId}`);
       this.emit('connected');
-    };
-    if (topics.length === 0) {
-      ready();
-      return;
-    }
-    // Clean session: the broker forgot everything, so restore every topic (8 per SUBSCRIBE).
-    client.subscribe(topics, { qos: 1 }, (err, granted) => {
-      if (err) this.log.warn(`navien mqtt: resubscribe failed: ${err.message}`);
-      this.warnRefused(granted);
-      ready();
     });
   }
 
   private onClose(client: MqttClient, gen: number): void {
     if (gen !== this.generation) return;
-    this.failPending('Connection to the Navien cloud was lost');
-    this.releaseAckWaiters();
+    this.publishes.failAll('Connection to the Navien cloud was lost');
+    this.registry.releaseAckWaiters();
     // Forget mqtt.js's own record of unacknowledged publishes: we already failed them.
     for (const id of Object.keys(client.outgoing)) client.removeOutgoingMessage(Number(id));
-    if (this.connectedAt > 0 && Date.now() - this.connectedAt >= this.stableMs) this.attempt = 0;
-    this.connectedAt = 0;
+    this.reconnect.disconnected();
     if (this.current === 'auth-failed' || this.current === 'closed' || this.current === 'idle') {
       return;
     }
-    if (this.reconnectTimer) return;
+    if (this.reconnect.waiting) return;
     const status = this.refusedStatus;
     this.refusedStatus = null;
     if (status === 401 || status === 403) {
@@ -483,36 +358,19 @@ export class NavienMqtt extends EventEmitter<NavienMqttEvents> {
   }
 
   private scheduleReconnect(reason: RenewReason | undefined): void {
-    if (this.reconnectTimer || !this.client) return;
-    const delay = this.nextDelay();
+    if (this.reconnect.waiting || !this.client) return;
     const gen = this.generation;
+    const delay = this.reconnect.schedule(() => void this.runAttempt(gen, reason, false));
     this.log.debug(`navien mqtt: reconnecting in ${delay} ms`);
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = null;
-      void this.runAttempt(gen, reason, false);
-    }, delay);
-  }
-
-  /** Exponential backoff from initialMs, ×2 per failed attempt, capped, with 0.5–1.5 jitter. */
-  private nextDelay(): number {
-    const base = Math.min(this.maxMs, this.initialMs * 2 ** Math.min(this.attempt, 30));
-    this.attempt++;
-    return Math.max(1, Math.min(this.maxMs, Math.round(base * (0.5 + this.random()))));
-  }
-
-  private clearReconnectTimer(): void {
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = null;
   }
 
   private shutdown(finalState: 'idle' | 'closed'): Promise<void> {
     this.generation++;
-    this.clearReconnectTimer();
-    this.failPending('The connection to the Navien cloud was closed');
-    this.releaseAckWaiters();
-    this.toSubscribe.clear();
-    this.toUnsubscribe.clear();
-    this.connectedAt = 0;
+    this.reconnect.cancel();
+    this.publishes.failAll('The connection to the Navien cloud was closed');
+    this.registry.releaseAckWaiters();
+    this.registry.dropQueued();
+    this.reconnect.forget();
     const client = this.client;
     this.client = null;
     this.lastError = undefined;
@@ -525,11 +383,6 @@ export class NavienMqtt extends EventEmitter<NavienMqttEvents> {
     return done;
   }
 
-  private failPending(message: string): void {
-    for (const p of [...this.pending])
-      p.reject(new NavienError('NAVIEN_MQTT_UNAVAILABLE', message));
-  }
-
   private setState(state: NavienMqttState, error?: NavienError): void {
     if (error) this.lastError = error;
     const previous = this.current;
@@ -539,96 +392,4 @@ export class NavienMqtt extends EventEmitter<NavienMqttEvents> {
     if (error) change.error = error;
     this.emit('state', change);
   }
-
-  // ---- subscriptions ----------------------------------------------------------------------
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    // Collect the subscribe/unsubscribe calls of one tick into as few packets as possible.
-    setImmediate(() => {
-      this.flushScheduled = false;
-      this.flushSubscriptions();
-    });
-  }
-
-  private flushSubscriptions(): void {
-    const client = this.client;
-    const subscribe = [...this.toSubscribe].filter((t) => this.subs.has(t));
-    const unsubscribe = [...this.toUnsubscribe].filter((t) => !this.subs.has(t));
-    this.toSubscribe.clear();
-    this.toUnsubscribe.clear();
-    // While disconnected there is nothing to do: the next CONNACK restores the current set.
-    if (!client || !client.connected) {
-      this.releaseAckWaiters();
-      return;
-    }
-    if (subscribe.length > 0) {
-      for (const t of subscribe) if (!this.ackWaiters.has(t)) this.ackWaiters.set(t, []);
-      client.subscribe(subscribe, { qos: 1 }, (err, granted) => {
-        if (err) this.log.warn(`navien mqtt: subscribe failed: ${err.message}`);
-        this.warnRefused(granted);
-        this.releaseAckWaiters(subscribe);
-      });
-    }
-    if (unsubscribe.length > 0) {
-      client.unsubscribe(unsubscribe, (err) => {
-        if (err) this.log.debug(`navien mqtt: unsubscribe failed: ${err.message}`);
-      });
-    }
-  }
-
-  private releaseAckWaiters(topics?: string[]): void {
-    for (const t of topics ?? [...this.ackWaiters.keys()]) {
-      const list = this.ackWaiters.get(t);
-      this.ackWaiters.delete(t);
-      for (const resolve of list ?? []) resolve();
-    }
-  }
-
-  private warnRefused(granted: { topic: string; qos: number }[] | undefined): void {
-    for (const g of granted ?? []) {
-      if (g.qos === 128) this.log.warn(`navien mqtt: the broker refused subscription ${g.topic}`);
-    }
-  }
-
-  private dispatch(topic: string, payload: Buffer): void {
-    for (const [filter, regs] of this.subs) {
-      if (!topicMatches(filter, topic)) continue;
-      for (const reg of [...regs]) {
-        try {
-          reg.handler(topic, payload);
-        } catch (err) {
-          // One broken handler must not starve the others.
-          this.log.warn(`navien mqtt: message handler failed: ${describe(err)}`);
-        }
-      }
-    }
-  }
-}
-
-function endBounded(client: MqttClient): Promise<void> {
-  // Never connected (e.g. still waiting for credentials): there is no socket to close.
-  if (!(client.stream as unknown)) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const force = (): void => {
-      client.stream.destroy();
-      resolve();
-    };
-    const timer = setTimeout(force, GRACEFUL_CLOSE_MS);
-    try {
-      // A connected client says DISCONNECT; anything else is just torn down.
-      client.end(!client.connected, {}, () => {
-        clearTimeout(timer);
-        resolve();
-      });
-    } catch {
-      clearTimeout(timer);
-      force();
-    }
-  });
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
