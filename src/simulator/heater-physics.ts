@@ -104,7 +104,6 @@ function step(s: HeaterState, dt: number): void {
 function updateModeTimers(s: HeaterState): void {
   const since = (s.clock - s.modeSince) / 1000;
   if (s.mode === 5 && since >= s.vacationDays * DAY_S) {
-    s.vacationDays = 0;
     setMode(s, s.resumeMode);
   } else if (s.mode === 2 && since >= ELECTRIC_REVERT_S) {
     // The unit leaves electric mode on its own after 72 h (§3.3).

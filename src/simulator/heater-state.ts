@@ -84,6 +84,7 @@ export interface HeaterState {
   /** Mode to return to after power-on, vacation end or the electric-mode timeout. */
   resumeMode: number;
   modeSince: number;
+  /** Vacation length setting; it stays after a vacation ends, as the heater keeps it. */
   vacationDays: number;
 
   compressor: boolean;
@@ -106,6 +107,8 @@ export interface HeaterState {
   intelligent: boolean;
   recircMode: number;
   filterElapsedH: number;
+  /** Hours between filter reminders; 0 = reminder off. */
+  filterPeriodH: number;
   fanHours: number;
 
   errorCode: number;
@@ -187,6 +190,7 @@ export function initialState(options: HeaterOptions): HeaterState {
     intelligent: false,
     recircMode: 0,
     filterElapsedH: 311,
+    filterPeriodH: 1000,
     fanHours: 2876,
     errorCode: 0,
     subErrorCode: 0,

@@ -8,6 +8,7 @@
  * (heater-state.ts), the physics (heater-physics.ts), the wire encoding (heater-wire.ts) and
  * the control handling (heater-control.ts).
  */
+import { CONTROL_MODES } from '../navien/protocol/commands';
 import { applyControl, type ControlResult } from './heater-control';
 import { advance, decideHeating, energyUsage, startDraw } from './heater-physics';
 import {
@@ -18,7 +19,7 @@ import {
 } from './heater-state';
 import { encodeFeature, encodeStatus, type RawFeature, type RawStatus } from './heater-wire';
 
-export { CONTROL_COMMANDS, type ControlResult } from './heater-control';
+export type { ControlResult } from './heater-control';
 export {
   DHW_MAX,
   DHW_MIN,
@@ -27,6 +28,9 @@ export {
   type HeaterOptions,
 } from './heater-state';
 export { STATUS_KEYS, type RawFeature, type RawStatus, type StatusKey } from './heater-wire';
+
+/** §2.7: control mode string → command code (the protocol's table, under its old name here). */
+export const CONTROL_COMMANDS: Readonly<Record<string, number>> = CONTROL_MODES;
 
 export class Heater {
   readonly mac: string;
