@@ -41,7 +41,7 @@ describe('control, features and energy nodes against the simulator', function ()
   let mac: string;
   let heater: Heater;
   /** Every control command any client published, as the broker saw it. */
-  let ctrl: { mode: string; param: number[] }[];
+  let ctrl: { topic: string; command: number; mode: string; param: number[]; paramStr: unknown }[];
   let stopWatching: () => void;
 
   before(async function () {
@@ -61,9 +61,10 @@ describe('control, features and energy nodes against the simulator', function ()
     stopWatching = sim.broker.onPublish(({ topic, payload }) => {
       if (!topic.endsWith('/ctrl')) return;
       const env = JSON.parse(payload.toString('utf8')) as {
-        request: { mode: string; param: number[] };
+        request: { command: number; mode: string; param: number[]; paramStr: unknown };
       };
-      ctrl.push({ mode: env.request.mode, param: env.request.param });
+      const { command, mode, param, paramStr } = env.request;
+      ctrl.push({ topic, command, mode, param, paramStr });
     });
     await startRuntime();
   });
@@ -224,7 +225,7 @@ describe('control, features and energy nodes against the simulator', function ()
     assert.equal(r.status.vacationDaySetting, 3);
     r = await control({ mode: 'energy-saver' });
     assert.equal(heater.dhwOperationSetting, 3);
-    assert.equal(r.status.vacationDaySetting, 0);
+    assert.equal(r.status.vacationDaySetting, 3, 'the vacation length stays a setting');
 
     r = await control({ antiLegionella: false });
     assert.equal(heater.status().antiLegionellaUse, 1);
@@ -244,10 +245,6 @@ describe('control, features and energy nodes against the simulator', function ()
     await control({ demandResponse: false });
     assert.equal(heater.status().drEventStatus, 0);
 
-    r = await control({ freezeProtection: 45 });
-    assert.equal(heater.status().freezeProtectionTemperature, 14);
-    assert.equal(r.status.freezeProtectionTemperature, 44.6);
-
     r = await control({ airFilterReset: true });
     assert.equal(heater.status().airFilterAlarmElapsed, 0);
     assert.equal(r.status.airFilterAlarmElapsed, 0);
@@ -262,6 +259,53 @@ describe('control, features and energy nodes against the simulator', function ()
     await waitFor(() =>
       statuses.some((s) => (s.status as { text?: string }).text === 'mode heat-pump ✓'),
     );
+  });
+
+  it('vacationDays and airFilterLife go out as goout-day and air-filter-life, confirmed by the fields they set', async function () {
+    await load(controlFlow());
+    await control({ mode: 'energy-saver' });
+    ctrl.length = 0;
+    let r = await control({ vacationDays: 12 });
+    assert.equal(r.ok, true);
+    assert.equal(r.status.vacationDaySetting, 12);
+    assert.equal(r.status.dhwOperationSettingName, 'energy-saver', 'no switch into vacation');
+    assert.equal(heater.dhwOperationSetting, 3);
+    r = await control({ airFilterLife: 3000 });
+    assert.equal(r.status.airFilterAlarmPeriod, 3000);
+    r = await control({ airFilterLife: 0 });
+    assert.equal(heater.status().airFilterAlarmPeriod, 0);
+    assert.equal(r.status.airFilterAlarmUse, false);
+    const topic = `cmd/52/navilink-${mac}/ctrl`;
+    assert.deepEqual(ctrl, [
+      { topic, command: 33554466, mode: 'goout-day', param: [12], paramStr: '' },
+      { topic, command: 33554474, mode: 'air-filter-life', param: [6], paramStr: '' },
+      { topic, command: 33554474, mode: 'air-filter-life', param: [0], paramStr: '' },
+    ]);
+  });
+
+  it('queueTime "0" (as the editor stores it) sends at once while connected and fails at once while offline', async function () {
+    await load([
+      ...controlFlow({ queueTime: '0' }),
+      { ...controlFlow()[0], id: 'ctl2', wires: [['out']] },
+    ]);
+    // Another node on the same heater is confirmed at once; so must this one be.
+    const got = nextMessages(helper.getNode('out'), 1, 20_000);
+    helper.getNode('ctl2').receive({ payload: { temperature: 120 } });
+    await got;
+    const r = await control({ temperature: 130 });
+    assert.equal(r.ok, true);
+    assert.equal(heater.status().dhwTemperatureSetting, 109);
+    const mqtt = mqttOf();
+    await sim.broker.stop();
+    await waitFor(() => mqtt.state !== 'connected', 5000, 'disconnect seen');
+    ctrl.length = 0;
+    const started = Date.now();
+    const msg = await caught({ temperature: 140 });
+    assert.equal(errorCode(msg), 'NAVIEN_MQTT_UNAVAILABLE');
+    assert.ok(Date.now() - started < 1000, 'refused at once while offline');
+    await sim.broker.start();
+    await waitFor(() => mqtt.state === 'connected', 20_000, 'reconnect');
+    assert.deepEqual(ctrl, [], 'the refused command was never sent');
   });
 
   it('runs several keys of one message in order, false included, and uses the default command for an empty payload', async function () {
@@ -296,6 +340,10 @@ describe('control, features and energy nodes against the simulator', function ()
       [{ hotButton: true }, 'NAVIEN_UNSUPPORTED', 'recirculationUse'],
       [{ power: 1 }, 'NAVIEN_INVALID_INPUT', 'power'],
       [{ setpoint: 120 }, 'NAVIEN_INVALID_INPUT', 'setpoint'],
+      [{ freezeProtection: 45 }, 'NAVIEN_UNSUPPORTED', 'vendor app never sends'],
+      [{ power: false, freezeProtection: 45 }, 'NAVIEN_UNSUPPORTED', 'Nothing was sent'],
+      [{ vacationDays: 31 }, 'NAVIEN_INVALID_INPUT', 'vacationDays'],
+      [{ airFilterLife: 1200 }, 'NAVIEN_INVALID_INPUT', 'steps of 500'],
       ['not json', 'NAVIEN_INVALID_INPUT', 'object'],
     ];
     for (const [payload, code, text] of cases) {

@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   buildControlSteps,
   displayRange,
@@ -6,6 +8,8 @@ import {
   type ControlStep,
 } from '../../src/navien/control/commands';
 import { confirms } from '../../src/navien/control/confirm';
+import { CONTROL_KEYS, CONTROL_TABLE, type ControlTableEntry } from '../../src/navien/control/keys';
+import { CONTROL_MODES } from '../../src/navien/protocol/commands';
 import { decodeEnergy } from '../../src/navien/decode/energy';
 import { parseEnergyRequest } from '../../src/navien/energy-request';
 import { NavienError } from '../../src/navien/errors';
@@ -37,11 +41,12 @@ describe('control commands: payload -> protocol commands', function () {
       temperature: 140,
       mode: 'heat-pump',
       vacation: 7,
+      vacationDays: 10,
       antiLegionella: 14,
       tou: true,
       demandResponse: false,
-      freezeProtection: 43,
       airFilterReset: true,
+      airFilterLife: 3000,
       intelligent: true,
     });
     const brief = all.map((s: ControlStep) => [s.key, s.code, s.mode, s.param]);
@@ -50,13 +55,73 @@ describe('control commands: payload -> protocol commands', function () {
       ['temperature', 33554464, 'dhw-temperature', [120]],
       ['mode', 33554437, 'dhw-mode', [1]],
       ['vacation', 33554437, 'dhw-mode', [5, 7]],
+      ['vacationDays', 33554466, 'goout-day', [10]],
       ['antiLegionella', 33554472, 'anti-leg-on', [14]],
       ['tou', 33554476, 'tou-on', []],
       ['demandResponse', 33554469, 'dr-off', []],
-      ['freezeProtection', 33554451, 'frez-temp', [12]],
       ['airFilterReset', 33554473, 'air-filter-reset', []],
+      ['airFilterLife', 33554474, 'air-filter-life', [6]],
       ['intelligent', 33554468, 'intelligent-on', []],
     ]);
+  });
+
+  it('refuses freezeProtection as a command the vendor app never sends, whatever the value', function () {
+    for (const value of [45, 'on', null])
+      rejects(
+        () => parseControlPayload({ power: true, freezeProtection: value }),
+        'NAVIEN_UNSUPPORTED',
+        'freezeProtection',
+        'vendor app never sends',
+        'Nothing was sent',
+      );
+  });
+
+  it('the simulated heater accepts exactly what the encoder sends, and every app control has a key', function () {
+    const sent = new Set<string>();
+    const recirc = { ...FEATURE, recirculationUse: 2 };
+    const payloads = [
+      { power: true, temperature: 150, mode: 'heat-pump', vacation: 30, vacationDays: 1 },
+      {
+        power: false,
+        mode: 'high-demand',
+        antiLegionella: false,
+        tou: false,
+        demandResponse: true,
+      },
+      { antiLegionella: 30, tou: true, demandResponse: false, airFilterReset: true },
+      { airFilterLife: 0, intelligent: true },
+      { airFilterLife: 10_000, intelligent: false },
+      { recirculation: 'temperature', hotButton: true },
+    ];
+    for (const payload of payloads) {
+      const h = new Heater({ mac: 'a4c1382f0001', recirculation: true, autoDraws: false });
+      for (const s of steps(payload, 'F', recirc)) {
+        sent.add(s.mode);
+        assert.deepEqual(h.applyControl(s.code, s.mode, s.param), { ok: true }, s.label);
+        assert.equal(confirms(s, h.status()), true, `${s.label} confirmed by the simulator`);
+      }
+    }
+    assert.deepEqual([...sent].sort(), Object.keys(CONTROL_MODES).sort());
+  });
+
+  it('README and the help name, for every key, the status field that confirms it', function () {
+    const help = readFileSync(join(__dirname, '../../locales/en-US/navien-control.html'), 'utf8');
+    const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+    for (const key of CONTROL_KEYS) {
+      const entry: ControlTableEntry = CONTROL_TABLE[key];
+      const field = 'refused' in entry ? 'freezeProtectionTemperature' : entry.confirmedBy;
+      const name = field.startsWith('the heater') ? 'answer' : (field.split(' ')[0] ?? field);
+      const places = [
+        ['help', help, `<code>${key}</code>:`, '</li>'],
+        ['README', readme, `| \`${key}\``, '\n'],
+      ] as const;
+      for (const [doc, text, start, end] of places) {
+        const at = text.indexOf(start);
+        assert.ok(at >= 0, `${doc} lists ${key}`);
+        const item = text.slice(at, text.indexOf(end, at + start.length));
+        assert.ok(item.includes(name), `${doc} says ${name} confirms ${key}`);
+      }
+    }
   });
 
   it('keeps the order of the keys and honours false as a real value', function () {
@@ -94,12 +159,6 @@ describe('control commands: payload -> protocol commands', function () {
     // Limits come from the record, not from constants.
     const narrow = { ...FEATURE, dhwTemperatureMin: 90, dhwTemperatureMax: 100 };
     rejects(() => steps({ temperature: 125 }, 'C', narrow), 'NAVIEN_INVALID_INPUT', '45–50 °C');
-    rejects(
-      () => steps({ freezeProtection: 52 }),
-      'NAVIEN_INVALID_INPUT',
-      'freezeProtection',
-      '43–50 °F',
-    );
     assert.equal(displayRange(81, 131, 'F'), '105–150 °F');
   });
 
@@ -147,6 +206,15 @@ describe('control commands: payload -> protocol commands', function () {
       'NAVIEN_INVALID_INPUT',
       'always',
     );
+    rejects(() => parseControlPayload({ vacationDays: 0 }), 'NAVIEN_INVALID_INPUT', 'vacationDays');
+    rejects(() => parseControlPayload({ vacationDays: 31 }), 'NAVIEN_INVALID_INPUT', '1 to 30');
+    for (const hours of [500, 1200, 10_500, -1000, 2000.5, '3000', true])
+      rejects(
+        () => parseControlPayload({ airFilterLife: hours }),
+        'NAVIEN_INVALID_INPUT',
+        'airFilterLife',
+        '1000 to 10000 in steps of 500',
+      );
     rejects(() => parseControlPayload({}), 'NAVIEN_INVALID_INPUT', 'no command');
     rejects(() => parseControlPayload(125), 'NAVIEN_INVALID_INPUT', 'object');
     rejects(() => parseControlPayload([{ power: true }]), 'NAVIEN_INVALID_INPUT', 'array');
@@ -172,7 +240,7 @@ describe('control commands: payload -> protocol commands', function () {
       [{ antiLegionella: false }, off('antiLegionellaSettingUse'), 'antiLegionellaSettingUse'],
       [{ tou: true }, off('programReservationUse'), 'programReservationUse'],
       [{ demandResponse: true }, off('drSettingUse'), 'drSettingUse'],
-      [{ freezeProtection: 45 }, off('freezeProtectionUse'), 'freezeProtectionUse'],
+      [{ vacationDays: 5 }, off('holidayUse'), 'holidayUse'],
       [{ recirculation: 'always' }, FEATURE, 'recirculationUse'],
       [{ hotButton: true }, FEATURE, 'recirculationUse'],
     ];
@@ -213,11 +281,18 @@ describe('control commands: confirmation checks', function () {
       [{ tou: true }, { touStatus: 1 }, { touStatus: 0 }],
       [{ tou: false }, { programReservationUse: 1 }, { programReservationUse: 2 }],
       [
-        { freezeProtection: 45 },
-        { freezeProtectionTemperature: 14 },
-        { freezeProtectionTemperature: 12 },
+        { vacationDays: 10 },
+        { dhwOperationSetting: 3, vacationDaySetting: 10 },
+        { dhwOperationSetting: 3, vacationDaySetting: 7 },
       ],
       [{ airFilterReset: true }, { airFilterAlarmElapsed: 0 }, { airFilterAlarmElapsed: 311 }],
+      [{ airFilterLife: 3000 }, { airFilterAlarmPeriod: 3000 }, { airFilterAlarmPeriod: 1000 }],
+      [{ airFilterLife: 0 }, { airFilterAlarmPeriod: 0 }, { airFilterAlarmPeriod: 1000 }],
+      [
+        { airFilterLife: 0 },
+        { airFilterAlarmUse: 1, airFilterAlarmPeriod: 1000 },
+        { airFilterAlarmUse: 2, airFilterAlarmPeriod: 1000 },
+      ],
     ];
     for (const [payload, yes, no] of table) {
       const s = one(payload);

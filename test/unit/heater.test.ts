@@ -171,8 +171,15 @@ describe('simulated NWP500 heater', () => {
     assert.equal(h.status().touStatus, 1);
     ctrl(h, 'dr-on');
     assert.equal(h.status().drEventStatus, 1);
-    ctrl(h, 'frez-temp', [16]);
-    assert.equal(h.status().freezeProtectionTemperature, 16);
+    ctrl(h, 'goout-day', [12]);
+    assert.equal(h.status().vacationDaySetting, 12);
+    assert.equal(h.status().dhwOperationSetting, 4, 'goout-day leaves the mode as it is');
+    ctrl(h, 'air-filter-life', [6]);
+    assert.equal(h.status().airFilterAlarmPeriod, 3000);
+    assert.equal(h.status().airFilterAlarmUse, 2);
+    ctrl(h, 'air-filter-life', [0]);
+    assert.equal(h.status().airFilterAlarmPeriod, 0);
+    assert.equal(h.status().airFilterAlarmUse, 1);
     ctrl(h, 'air-filter-reset');
     assert.equal(h.status().airFilterAlarmElapsed, 0);
     ctrl(h, 'intelligent-on');
@@ -187,6 +194,14 @@ describe('simulated NWP500 heater', () => {
     assert.equal(h.applyControl(33554434, 'dhw-temperature', [110]).ok, false);
     assert.equal(h.applyControl(0, 'launch-rocket', []).ok, false);
     assert.equal(h.applyControl(33554445, 'recirc-mode', [1]).ok, false);
+    // Commands the vendor app never sends (§9.7) are not obeyed either.
+    assert.equal(h.applyControl(33554451, 'frez-temp', [16]).ok, false);
+    assert.equal(h.applyControl(33554466, 'goout-day', [31]).ok, false);
+    assert.equal(h.applyControl(33554474, 'air-filter-life', [1]).ok, false);
+    assert.equal(h.applyControl(33554474, 'air-filter-life', [21]).ok, false);
+    assert.equal(h.status().vacationDaySetting, 0);
+    assert.equal(h.status().airFilterAlarmPeriod, 1000);
+    assert.equal(h.status().freezeProtectionTemperature, 12);
     assert.equal(h.status().dhwTemperatureSetting, 120);
   });
 

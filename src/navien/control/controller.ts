@@ -177,6 +177,9 @@ export class DeviceController {
         'NAVIEN_MQTT_UNAVAILABLE',
         `Dropped ${describeEntries(job.request.entries)}: the Navien cloud was unreachable for more than ${Math.round(this.queueLimitMs / 1000)} s after the command arrived, and old commands are never replayed; nothing more was sent`,
       );
+    // A command only goes stale while it waits for the connection: with a queue limit of 0 a
+    // command is sent at once while connected and refused at once while offline.
+    if (mqtt.state === 'connected') return Promise.resolve();
     const left = job.enqueuedAt + this.queueLimitMs - Date.now();
     if (left <= 0) return Promise.reject(stale());
     // close() aborts the wait through the same set that cancels confirmations.

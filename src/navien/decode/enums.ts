@@ -3,14 +3,8 @@
  * Unknown codes have no name: callers keep the raw number and report the name as null.
  */
 
-export const DHW_OPERATION_SETTING: Readonly<Record<number, string>> = {
-  1: 'heat-pump',
-  2: 'electric',
-  3: 'energy-saver',
-  4: 'high-demand',
-  5: 'vacation',
-  6: 'power-off',
-};
+/** The heater-mode names live with the rest of the protocol vocabulary. */
+export { DHW_OPERATION_SETTING, RECIRC_OPERATION_MODE } from '../protocol/modes';
 
 export const OPERATION_MODE: Readonly<Record<number, string>> = {
   0: 'standby',
@@ -34,14 +28,6 @@ export const DR_EVENT_STATUS: Readonly<Record<number, string>> = {
   3: 'loadup',
   4: 'loadup-advanced',
   5: 'customer-peak-event',
-};
-
-export const RECIRC_OPERATION_MODE: Readonly<Record<number, string>> = {
-  0: 'unknown',
-  1: 'always',
-  2: 'button',
-  3: 'schedule',
-  4: 'temperature',
 };
 
 export const TEMPERATURE_TYPE: Readonly<Record<number, string>> = {
