@@ -51,6 +51,8 @@ export interface StreamHost {
   channel(device: DeviceAddress): DeviceChannel;
   rememberFeature(mac: string, feature: RawFeature): void;
   readonly logger: Logger;
+  /** The decoder (tests pass a spy to count decodes). */
+  decode?: typeof decodeStatus;
 }
 
 /**
@@ -226,7 +228,8 @@ export class DeviceStatusStream {
   private decodedFor(units: UnitChoice, raw: RawStatus, receivedAt: number): StatusUpdate {
     let update = this.decoded.get(units);
     if (!update) {
-      const status = decodeStatus(
+      const decode = this.host.decode ?? decodeStatus;
+      const status = decode(
         raw,
         { units },
         {
