@@ -90,7 +90,7 @@ function navienStatus(RED: NodeAPI): void {
     };
 
     const emitStatus = (entry: Followed, update: StatusUpdate): void => {
-      stale.heardAt(update.receivedAt);
+      stale.heard();
       const status = update.status;
       if (changesOnly) {
         if (sameStatus(entry.lastSent, status)) return;

@@ -36,7 +36,7 @@ export class StaleWatch {
   private readonly thresholdMs: number;
   private readonly onStale: (ageMs: number, everHeard: boolean) => void;
   private lastAt: number;
-  private heard = false;
+  private everHeard = false;
   private timer: unknown;
 
   constructor(
@@ -54,15 +54,15 @@ export class StaleWatch {
     }
   }
 
-  /** A status arrived. */
-  heardAt(at: number): void {
-    this.lastAt = at;
-    this.heard = true;
+  /** A status arrived (timed by this watch's clock, so tests control every age). */
+  heard(): void {
+    this.lastAt = this.clock.now();
+    this.everHeard = true;
   }
 
   check(): void {
     const age = this.clock.now() - this.lastAt;
-    if (this.thresholdMs > 0 && age >= this.thresholdMs) this.onStale(age, this.heard);
+    if (this.thresholdMs > 0 && age >= this.thresholdMs) this.onStale(age, this.everHeard);
   }
 
   stop(): void {

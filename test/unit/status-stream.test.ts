@@ -210,7 +210,7 @@ describe('DeviceStatusStream polling (fake clock)', function () {
     await clock.tickAsync(90_000);
     assert.equal(requests, 5);
     for (const s of many) s.close();
-    const before = requests;
+    const before = Number(requests);
     await clock.tickAsync(299_000);
     assert.equal(requests, before, 'back to the 300 s listener');
     await clock.tickAsync(1_000);
@@ -229,7 +229,7 @@ describe('DeviceStatusStream polling (fake clock)', function () {
   it('a listener joining right after an answer gets that answer instead of a new request', async () => {
     const stream = new DeviceStatusStream(host, DEVICE, '', () => undefined);
     let channel: EventEmitter | undefined;
-    const realChannel = host.channel;
+    const realChannel = host.channel.bind(host);
     host.channel = (d) =>
       (channel = realChannel(d) as unknown as EventEmitter) as unknown as DeviceChannel;
     const a = stream.add({ units: 'auto', intervalS: 0, onStatus: () => undefined });
