@@ -28,6 +28,25 @@ export default tseslint.config(
     },
   },
   {
+    // The account is the only door (issue 11): node files reach the protocol client through
+    // its public face (src/navien/index.ts) and share Node-RED glue from src/node-red/.
+    files: ['src/navien-*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\.?/(?!navien$|node-red/[^/]+$)',
+              message:
+                'Node files import only ./navien (the public face) and ./node-red/*; export what you need from src/navien/index.ts.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
   },

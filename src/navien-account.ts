@@ -1,8 +1,5 @@
 import type { Node, NodeAPI } from 'node-red';
-import { NavienAccount } from './navien/account';
-import { checkEndpoint } from './navien/endpoints';
-import { NavienError, toNavienError } from './navien/errors';
-import type { Logger } from './navien/types';
+import { checkEndpoint, NavienAccount, NavienError, toNavienError, type Logger } from './navien';
 import { registerAdminRoutes } from './node-red/admin-routes';
 import { errorBadge } from './node-red/status-badge';
 import { timeoutsFromSettings } from './node-red/timeout-settings';

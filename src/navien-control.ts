@@ -1,17 +1,19 @@
 import type { Node, NodeAPI } from 'node-red';
-import type { NavienAccount } from './navien/account';
-import { parseControlPayload, type ControlStep } from './navien/control/commands';
 import {
+  decodeStatus,
   DEFAULT_CONFIRM_TIMEOUT_MS,
   DEFAULT_QUEUE_LIMIT_MS,
-  DeviceController,
-} from './navien/control/controller';
-import { decodeStatus } from './navien/decode/status';
-import type { UnitChoice } from './navien/decode/units';
-import { NavienError, toNavienError } from './navien/errors';
+  NavienError,
+  parseControlPayload,
+  toNavienError,
+  type ControlStep,
+  type Device,
+  type DeviceController,
+  type NavienAccount,
+  type UnitChoice,
+} from './navien';
 import { attachAccount, requireAccount } from './node-red/account-ref';
 import { explainTimeout, pickDeviceMac } from './node-red/device-target';
-import type { Device } from './navien/types';
 import { commonText } from './node-red/i18n';
 import { reportError } from './node-red/report-error';
 import { okBadge, shortText } from './node-red/status-badge';
@@ -89,7 +91,7 @@ export = function (RED: NodeAPI): void {
     }
 
     const controllerFor = (account: NavienAccount): DeviceController => {
-      controller ??= new DeviceController(account, { confirmTimeoutMs, queueLimitMs });
+      controller ??= account.controller({ confirmTimeoutMs, queueLimitMs });
       return controller;
     };
 
@@ -116,7 +118,7 @@ export = function (RED: NodeAPI): void {
         });
         device = await account.device(mac);
         const ctl = controllerFor(account);
-        const queued = account.mqtt.state !== 'connected';
+        const queued = account.connectionState !== 'connected';
         node.status(
           queued
             ? { fill: 'yellow', shape: 'ring', text: text('queued', { count: ctl.waiting + 1 }) }

@@ -1,7 +1,5 @@
 import type { NodeAPI } from 'node-red';
-import { decodeEnergy } from './navien/decode/energy';
-import { parseEnergyRequest } from './navien/energy-request';
-import { requestEnergyUsage } from './navien/mqtt/energy';
+import { parseEnergyRequest } from './navien';
 import { registerRequestNode } from './node-red/request-node';
 import type { DeviceNodeDef } from './node-red/types';
 
@@ -10,19 +8,7 @@ export = function (RED: NodeAPI): void {
     // Check the request before any cloud call, so a typo costs nothing.
     const query = parseEnergyRequest(msg.payload, new Date());
     const target = await device();
-    const raw = await account.withMqtt(() =>
-      requestEnergyUsage(
-        account.mqtt,
-        { clientId: account.clientId, sessionId: account.sessionId },
-        {
-          macAddress: target.macAddress,
-          additionalValue: target.additionalValue,
-          deviceType: target.deviceType,
-        },
-        query,
-      ),
-    );
-    const decoded = decodeEnergy(raw, query.year, query.months);
+    const decoded = await account.energyUsage(target, query);
     msg.topic = `navien/${target.macAddress}/energy`;
     msg.payload = decoded;
     const kWh = Math.round(decoded.totals.totalWh / 100) / 10;

@@ -1,6 +1,5 @@
 import type { NodeAPI } from 'node-red';
-import { decodeFeature } from './navien/decode/feature';
-import type { UnitChoice } from './navien/decode/units';
+import { decodeFeature, type UnitChoice } from './navien';
 import { registerRequestNode } from './node-red/request-node';
 import { shortText } from './node-red/status-badge';
 import type { DeviceNodeDef } from './node-red/types';

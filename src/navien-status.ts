@@ -1,23 +1,33 @@
 import type { Node, NodeAPI, NodeMessage, NodeStatus } from 'node-red';
-import type { NavienAccount } from './navien/account';
-import { decodeStatus, summarizeStatus } from './navien/decode/status';
-import { NavienError } from './navien/errors';
-import type { NavienMqtt } from './navien/mqtt/connection';
-import type { DeviceChannel } from './navien/mqtt/device-channel';
-import type { Device } from './navien/types';
+import {
+  NavienError,
+  sameStatus,
+  summarizeStatus,
+  type ConnectionStateChange,
+  type Device,
+  type NavienAccount,
+  type StatusSubscription,
+  type StatusUpdate,
+  type UnitChoice,
+} from './navien';
 import { attachAccount, requireAccount } from './node-red/account-ref';
 import { pickDeviceMac } from './node-red/device-target';
 import { commonText } from './node-red/i18n';
 import { raiseError, reportError } from './node-red/report-error';
-import { okBadge } from './node-red/status-badge';
+import { okBadge, shortText } from './node-red/status-badge';
 import { parseInterval } from './node-red/status-options';
+import {
+  formatAge,
+  StaleWatch,
+  staleAfterMs,
+  systemClock,
+  type Clock,
+} from './node-red/stale-watch';
 import type { DeviceNodeDef, NavienInputMessage } from './node-red/types';
-
-type Units = 'auto' | 'F' | 'C';
 
 interface StatusNodeDef extends DeviceNodeDef {
   interval?: string | number;
-  units?: Units;
+  units?: UnitChoice;
   outputMode?: 'every' | 'changes';
   includeRaw?: boolean;
 }
@@ -25,39 +35,35 @@ interface StatusNodeDef extends DeviceNodeDef {
 const RETRY_START_MS = 60_000;
 const MALFORMED_WARN_EVERY_MS = 60_000;
 
-interface Watched {
+interface Followed {
   device: Device;
-  channel: DeviceChannel;
-  lastPayloadKey?: string;
+  sub: StatusSubscription;
+  /** The last status this node sent (frozen and shared, so keeping it costs nothing). */
+  lastSent?: StatusUpdate['status'];
 }
 
-export = function (RED: NodeAPI): void {
+/** Tests replace the clock behind the stale badge (see test/nodes/status-node.test.ts). */
+const statusNodeClock: { current: Clock } = { current: systemClock };
+
+function navienStatus(RED: NodeAPI): void {
   function NavienStatusNode(this: Node, config: StatusNodeDef): void {
     RED.nodes.createNode(this, config);
     const node = this;
     const { accountNode, release } = attachAccount(RED, node, config.account);
-    const units: Units = config.units === 'F' || config.units === 'C' ? config.units : 'auto';
+    const units: UnitChoice = config.units === 'F' || config.units === 'C' ? config.units : 'auto';
     const intervalS = parseInterval(config.interval);
-    const watched = new Map<string, Watched>();
+    const changesOnly = config.outputMode === 'changes';
+    const followed = new Map<string, Followed>();
     let account: NavienAccount | undefined;
-    let mqtt: NavienMqtt | undefined;
-    let pollTimer: NodeJS.Timeout | undefined;
+    let stopStateListener: (() => void) | undefined;
     let retryTimer: NodeJS.Timeout | undefined;
     let lastMalformedWarning = 0;
     let closed = false;
 
     const text = (key: string, subs?: Record<string, string | number>) =>
       commonText(RED, key, subs);
-
-    const requestStatus = (entry: Watched): Promise<void> => entry.channel.requestStatus();
-    const requestAll = (): void => {
-      if (!mqtt || mqtt.state !== 'connected') return;
-      for (const entry of watched.values()) {
-        requestStatus(entry).catch((err: unknown) =>
-          node.debug(`status request failed: ${String(err)}`),
-        );
-      }
-    };
+    const ownText = (key: string, subs?: Record<string, string | number>) =>
+      RED._(`node-red-contrib-navien/navien-status:navien-status.status.${key}`, subs);
 
     let lastBadge = '';
     /** Any badge other than the status summary; the next summary is then shown again. */
@@ -65,26 +71,40 @@ export = function (RED: NodeAPI): void {
       lastBadge = '';
       node.status(status);
     };
-    const emitStatus = (entry: Watched, raw: Record<string, unknown>): void => {
-      const decoded = decodeStatus(raw, { units });
-      if (config.outputMode === 'changes') {
-        // Compared before receivedAt (which always differs) is added.
-        const key = JSON.stringify(decoded);
-        if (key === entry.lastPayloadKey) return;
-        entry.lastPayloadKey = key;
+    const stale = new StaleWatch(
+      staleAfterMs(intervalS),
+      (ageMs, everHeard) =>
+        show({
+          fill: 'grey',
+          shape: 'ring',
+          text: ownText(everHeard ? 'stale' : 'staleNever', { age: formatAge(ageMs) }),
+        }),
+      statusNodeClock.current,
+    );
+
+    /** With several heaters the badge says which one it shows. */
+    const badgeFor = (update: StatusUpdate): string => {
+      const summary = summarizeStatus(update.status);
+      if (followed.size < 2) return summary;
+      return `${shortText(update.deviceName || update.macAddress.slice(-4), 10)}: ${summary}`;
+    };
+
+    const emitStatus = (entry: Followed, update: StatusUpdate): void => {
+      stale.heard();
+      const status = update.status;
+      if (changesOnly) {
+        if (sameStatus(entry.lastSent, status)) return;
+        entry.lastSent = status;
       }
-      const badge = summarizeStatus(decoded);
-      // The decoded object is fresh for this message: add fields in place rather than copying
-      // ~100 keys again (this is the hot path, see bench/README.md).
-      const payload: Record<string, unknown> = decoded;
-      payload.macAddress = entry.device.macAddress;
-      payload.deviceName = entry.device.deviceName;
-      payload.receivedAt = new Date().toISOString();
+      // The decoded status is shared by every node on this heater and frozen: each message gets
+      // its own shallow copy, so a flow that edits msg.payload changes only its own message.
+      const payload: Record<string, unknown> = Object.assign({}, status);
       const msg: NodeMessage & { raw?: unknown } = {
-        topic: `navien/${entry.device.macAddress}/status`,
+        topic: `navien/${update.macAddress}/status`,
         payload,
       };
-      if (config.includeRaw) msg.raw = raw;
+      if (config.includeRaw) msg.raw = Object.assign({}, update.raw);
+      const badge = badgeFor(update);
       // Badge updates go to every open editor; send one only when its text changes.
       if (badge !== lastBadge) {
         lastBadge = badge;
@@ -93,7 +113,27 @@ export = function (RED: NodeAPI): void {
       node.send(msg);
     };
 
-    const onMqttState = (event: { state: string; error?: unknown }): void => {
+    const showOffline = (): void => {
+      const offline = [...followed.values()].filter((f) => !f.device.connected);
+      if (offline.length === 0 || account?.connectionState !== 'connected') return;
+      if (followed.size === 1) {
+        show({ fill: 'grey', shape: 'ring', text: text('status.deviceOffline') });
+        return;
+      }
+      const first = offline[0].device;
+      show({
+        fill: 'grey',
+        shape: 'ring',
+        text:
+          offline.length === 1
+            ? ownText('offlineOne', {
+                name: shortText(first.deviceName || first.macAddress.slice(-4), 12),
+              })
+            : ownText('offlineMany', { count: offline.length }),
+      });
+    };
+
+    const onConnectionState = (event: ConnectionStateChange): void => {
       switch (event.state) {
         case 'connecting':
           show({ fill: 'yellow', shape: 'ring', text: text('status.connecting') });
@@ -103,6 +143,7 @@ export = function (RED: NodeAPI): void {
           break;
         case 'connected':
           show({ fill: 'green', shape: 'dot', text: text('status.connected') });
+          showOffline();
           break;
         case 'auth-failed':
           lastBadge = '';
@@ -122,24 +163,24 @@ export = function (RED: NodeAPI): void {
       }
     };
 
-    const watch = async (device: Device): Promise<void> => {
-      if (!account || watched.has(device.macAddress)) return;
-      const channel = account.channel(device);
-      const entry: Watched = { device, channel };
-      watched.set(device.macAddress, entry);
-      channel.on('status', (raw: Record<string, unknown>) => emitStatus(entry, raw));
-      channel.on('feature', (feature: Record<string, unknown>) =>
-        account?.rememberFeature(device.macAddress, feature),
-      );
-      channel.on('malformed', (reason: string) => {
-        const now = Date.now();
-        if (now - lastMalformedWarning < MALFORMED_WARN_EVERY_MS) return;
-        lastMalformedWarning = now;
-        node.warn(text('warn.malformed', { reason }));
+    const follow = (device: Device): Followed | undefined => {
+      if (!account || closed) return undefined;
+      const known = followed.get(device.macAddress);
+      if (known) return known;
+      const entry = { device } as Followed;
+      followed.set(device.macAddress, entry);
+      entry.sub = account.subscribeStatus(device, {
+        units,
+        intervalS,
+        onStatus: (update) => emitStatus(entry, update),
+        onMalformed: (reason) => {
+          const now = Date.now();
+          if (now - lastMalformedWarning < MALFORMED_WARN_EVERY_MS) return;
+          lastMalformedWarning = now;
+          node.warn(text('warn.malformed', { reason }));
+        },
       });
-      // Subscribe before requesting: answers are not retained.
-      await channel.open();
-      if (mqtt?.state === 'connected') await requestStatus(entry).catch(() => undefined);
+      return entry;
     };
 
     const start = async (): Promise<void> => {
@@ -148,24 +189,18 @@ export = function (RED: NodeAPI): void {
         account = requireAccount(accountNode);
         const devices = config.device?.trim()
           ? [await account.device(config.device)]
-          : (await account.api.listDevices()).value;
+          : await account.listDevices();
         if (closed) return;
         if (devices.length === 0) {
           show({ fill: 'grey', shape: 'ring', text: text('status.noDevices') });
           return;
         }
-        if (!mqtt) {
-          mqtt = account.mqtt;
-          mqtt.on('state', onMqttState);
-          mqtt.on('connected', requestAll);
-          mqtt.acquire();
-          onMqttState({ state: mqtt.state });
+        if (!stopStateListener) {
+          stopStateListener = account.onConnectionState(onConnectionState);
+          onConnectionState({ state: account.connectionState });
         }
-        for (const device of devices) await watch(device);
-        if (devices.length === 1 && !devices[0].connected && mqtt.state === 'connected') {
-          show({ fill: 'grey', shape: 'ring', text: text('status.deviceOffline') });
-        }
-        if (intervalS > 0 && !pollTimer) pollTimer = setInterval(requestAll, intervalS * 1000);
+        for (const device of devices) follow(device);
+        showOffline();
       } catch (err) {
         if (closed) return;
         lastBadge = '';
@@ -177,9 +212,9 @@ export = function (RED: NodeAPI): void {
 
     node.on('input', (msg: NavienInputMessage, _send, done) => {
       const run = async (): Promise<void> => {
-        if (!account || !mqtt)
+        if (!account || !stopStateListener)
           throw new NavienError('NAVIEN_MQTT_UNAVAILABLE', 'The status stream has not started yet');
-        if (mqtt.state !== 'connected') {
+        if (account.connectionState !== 'connected') {
           throw new NavienError(
             'NAVIEN_MQTT_UNAVAILABLE',
             'Not connected to the Navien MQTT service yet',
@@ -187,16 +222,16 @@ export = function (RED: NodeAPI): void {
         }
         const hasMsgDevice = msg.device !== undefined && msg.device !== null && msg.device !== '';
         if (!config.device?.trim() && !hasMsgDevice) {
-          await Promise.all([...watched.values()].map(requestStatus));
+          await Promise.all([...followed.values()].map((f) => f.sub.requestNow()));
           return;
         }
         const mac = pickDeviceMac(config.device, msg.device, () =>
           node.warn(text('warn.msgDeviceIgnored')),
         );
-        const entry = watched.get(mac);
-        // A device this node does not follow yet is watched from now on (watch requests a status).
-        if (entry) await requestStatus(entry);
-        else await watch(await account.device(mac));
+        const entry = followed.get(mac);
+        // A device this node does not follow yet is followed from now on (joining asks for a status).
+        if (entry) await entry.sub.requestNow();
+        else follow(await account.device(mac));
       };
       run().then(
         () => done(),
@@ -209,21 +244,18 @@ export = function (RED: NodeAPI): void {
 
     node.on('close', (_removed: boolean, done: () => void) => {
       closed = true;
-      if (pollTimer) clearInterval(pollTimer);
+      stale.stop();
       if (retryTimer) clearTimeout(retryTimer);
-      for (const entry of watched.values()) entry.channel.close();
-      watched.clear();
-      if (mqtt) {
-        mqtt.off('state', onMqttState);
-        mqtt.off('connected', requestAll);
-        mqtt.release();
-      }
+      for (const entry of followed.values()) entry.sub.close();
+      followed.clear();
+      stopStateListener?.();
       release();
       done();
     });
 
     if (!accountNode) {
       show({ fill: 'red', shape: 'ring', text: text('status.noAccount') });
+      stale.stop();
       return;
     }
     show({ fill: 'yellow', shape: 'ring', text: text('status.connecting') });
@@ -231,4 +263,6 @@ export = function (RED: NodeAPI): void {
   }
 
   RED.nodes.registerType('navien-status', NavienStatusNode);
-};
+}
+
+export = Object.assign(navienStatus, { clock: statusNodeClock });

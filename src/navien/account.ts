@@ -5,12 +5,27 @@ import { DEFAULT_API_URL, DEFAULT_MQTT_URL, NWP500_DEVICE_TYPE } from './constan
 import { NavienError, toNavienError } from './errors';
 import { NavienHttp } from './http';
 import { normalizeMac } from './mac';
-import { NavienMqtt } from './mqtt/connection';
+import { DeviceController, type ControllerOptions } from './control/controller';
+import { decodeEnergy, type DecodedEnergy } from './decode/energy';
+import { NavienMqtt, type NavienMqttState } from './mqtt/connection';
 import { DeviceChannel } from './mqtt/device-channel';
+import { requestEnergyUsage, type EnergyQuery } from './mqtt/energy';
 import type { DeviceAddress } from './mqtt/topics';
 import { NavienSession } from './session';
+import {
+  DeviceStatusStream,
+  type StatusListenerOptions,
+  type StatusSubscription,
+  type StreamHost,
+} from './status/stream';
 import type { TokenStore } from './token-store';
 import { type Device, type Logger, silentLogger } from './types';
+
+export type ConnectionState = NavienMqttState;
+export interface ConnectionStateChange {
+  state: ConnectionState;
+  error?: NavienError;
+}
 
 /** How long a feature record (capabilities, controller serial) stays fresh (protocol §2.7). */
 const FEATURE_TTL_MS = 30 * 60 * 1000;
@@ -61,6 +76,7 @@ export class NavienAccount extends EventEmitter {
   private mqttClient: NavienMqtt | undefined;
   private readonly features = new Map<string, CachedFeature>();
   private readonly featureRequests = new Map<string, Promise<Record<string, unknown>>>();
+  private readonly streams = new Map<string, DeviceStatusStream>();
   private closed = false;
 
   constructor(opts: NavienAccountOptions) {
@@ -119,6 +135,70 @@ export class NavienAccount extends EventEmitter {
     return this.mqttClient;
   }
 
+  /** The MQTT connection's state; 'idle' until something needs MQTT. */
+  get connectionState(): ConnectionState {
+    return this.mqttClient?.state ?? 'idle';
+  }
+
+  /** Calls `listener` on every MQTT state change; returns the function that stops it. */
+  onConnectionState(listener: (change: ConnectionStateChange) => void): () => void {
+    const mqtt = this.mqtt;
+    const handler = (change: ConnectionStateChange): void =>
+      listener(
+        change.error ? { state: change.state, error: change.error } : { state: change.state },
+      );
+    mqtt.on('state', handler);
+    return () => mqtt.off('state', handler);
+  }
+
+  /** The account's devices (cached REST list). */
+  async listDevices(): Promise<Device[]> {
+    return (await this.api.listDevices()).value;
+  }
+
+  /**
+   * Follows one device's status over the shared stream: one subscription, one decode per unit
+   * setting and one poll timer per device however many listeners (status/src/stream.ts).
+   */
+  subscribeStatus(
+    device: Partial<DeviceAddress> & { macAddress: string; deviceName?: string },
+    opts: StatusListenerOptions,
+  ): StatusSubscription {
+    const address = this.addressOf(device);
+    const name = device.deviceName ?? '';
+    let stream = this.streams.get(address.macAddress);
+    if (!stream) {
+      const created = new DeviceStatusStream(this.streamHost(), address, name, () => {
+        if (this.streams.get(address.macAddress) === created)
+          this.streams.delete(address.macAddress);
+      });
+      this.streams.set(address.macAddress, created);
+      stream = created;
+    } else {
+      stream.nameDevice(name);
+    }
+    return stream.add(opts);
+  }
+
+  /** The device's daily energy use for `query` (one MQTT round trip), decoded. */
+  async energyUsage(device: DeviceAddress, query: EnergyQuery): Promise<DecodedEnergy> {
+    const address = this.addressOf(device);
+    const raw = await this.withMqtt(() =>
+      requestEnergyUsage(
+        this.mqtt,
+        { clientId: this.clientId, sessionId: this.sessionId },
+        address,
+        query,
+      ),
+    );
+    return decodeEnergy(raw, query.year, query.months);
+  }
+
+  /** A command queue for one node; close() it from the node's close handler. */
+  controller(opts: ControllerOptions = {}): DeviceController {
+    return new DeviceController(this, opts);
+  }
+
   /** Looks a device up by MAC in the (cached) device list. */
   async device(mac: string): Promise<Device> {
     const { value } = await this.api.getDevice(normalizeMac(mac));
@@ -127,15 +207,27 @@ export class NavienAccount extends EventEmitter {
 
   /** A channel to one device over the shared MQTT connection. Call `open()` before requests. */
   channel(device: DeviceAddress): DeviceChannel {
-    return new DeviceChannel(
-      this.mqtt,
-      {
-        macAddress: device.macAddress,
-        additionalValue: device.additionalValue,
-        deviceType: device.deviceType || NWP500_DEVICE_TYPE,
-      },
-      { clientId: this.clientId, sessionId: this.sessionId },
-    );
+    return new DeviceChannel(this.mqtt, this.addressOf(device), {
+      clientId: this.clientId,
+      sessionId: this.sessionId,
+    });
+  }
+
+  private addressOf(device: Partial<DeviceAddress> & { macAddress: string }): DeviceAddress {
+    return {
+      macAddress: device.macAddress,
+      additionalValue: device.additionalValue ?? '',
+      deviceType: device.deviceType || NWP500_DEVICE_TYPE,
+    };
+  }
+
+  private streamHost(): StreamHost {
+    return {
+      connection: () => this.mqtt,
+      channel: (device) => this.channel(device),
+      rememberFeature: (mac, feature) => this.rememberFeature(mac, feature),
+      logger: this.logger,
+    };
   }
 
   /** Resolves once the MQTT connection is up, holding a reference for the caller's work. */
@@ -217,6 +309,7 @@ export class NavienAccount extends EventEmitter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.streams.clear();
     this.session.close();
     if (this.mqttClient) await this.mqttClient.close();
     this.removeAllListeners();

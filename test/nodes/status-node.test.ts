@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import sinon from 'sinon';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -400,5 +401,170 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     assert.equal(sim.rest.counts.signIn - before, 1, 'one attempt, then the backoff holds');
     const all: Msg[] = [caught, ...statuses];
     assert.doesNotMatch(JSON.stringify(all), /nope-not-it/);
+  });
+
+  it('20 status nodes on one heater with interval 30: one subscription, one status request per poll', async function () {
+    const mac = macs()[0];
+    const requests: number[] = [];
+    const subscriptions: string[] = [];
+    const stopPub = sim.broker.onPublish((p) => {
+      if (!p.topic.includes(mac)) return;
+      const body = JSON.parse(p.payload.toString()) as { request?: { command?: number } };
+      if (body.request?.command === 16777219) requests.push(Date.now());
+    });
+    const stopSub = sim.broker.onSubscribe((subs) =>
+      subscriptions.push(...subs.map((s) => s.topic).filter((t) => t.includes(mac))),
+    );
+    // Only the poll timer is faked; sockets, timeouts and the runtime keep real time.
+    const clock = sinon.useFakeTimers({
+      now: Date.now(),
+      toFake: ['setInterval', 'clearInterval'],
+      shouldAdvanceTime: false,
+    });
+    try {
+      const nodes: FlowNode[] = Array.from({ length: 20 }, (_, i) => ({
+        id: `s${i}`,
+        type: 'navien-status',
+        z: TAB,
+        account: 'acc',
+        device: mac,
+        interval: 30,
+        units: i % 2 ? 'C' : 'auto',
+        outputMode: 'every',
+        wires: [['out']],
+      }));
+      await helper.load(NODES, flow([...nodes, { id: 'out', type: 'helper', z: TAB }]), creds());
+      const out = collect(helper.getNode('out'));
+      await waitFor(() => out.length === 20, 10_000, 'one status per node');
+      assert.equal(requests.length, 1, 'deploying 20 nodes asks once');
+      assert.deepEqual(subscriptions, [`cmd/52/navilink-${mac}/#`], 'one subscription');
+      await clock.tickAsync(30_000);
+      await waitFor(() => out.length === 40, 10_000, 'the polled status reaches all 20');
+      assert.equal(requests.length, 2, 'one request per poll, not 20');
+      await clock.tickAsync(30_000);
+      await waitFor(() => out.length === 60, 10_000, 'the next poll');
+      assert.equal(requests.length, 3);
+    } finally {
+      clock.restore();
+      stopPub();
+      stopSub();
+    }
+  });
+
+  it('a flow that edits msg.payload of one status node does not change what another sends', async function () {
+    const mac = macs()[0];
+    const node = (id: string, out: string): FlowNode => ({
+      id,
+      type: 'navien-status',
+      z: TAB,
+      account: 'acc',
+      device: mac,
+      interval: 0,
+      units: 'auto',
+      outputMode: 'every',
+      includeRaw: true,
+      wires: [[out]],
+    });
+    await helper.load(
+      NODES,
+      flow([
+        node('a', 'outA'),
+        node('b', 'outB'),
+        { id: 'outA', type: 'helper', z: TAB },
+        { id: 'outB', type: 'helper', z: TAB },
+      ]),
+      creds(),
+    );
+    // Whichever node's message is handled first vandalises its own payload, raw and units.
+    let vandalised = 0;
+    const vandal = (msg: Msg): void => {
+      if (vandalised++ > 0) return;
+      const p = msg.payload as StatusPayload;
+      p.dhwTemperatureSetting = -1;
+      p.units.dhwTemperatureSetting = 'K';
+      (msg.raw as Record<string, unknown>).dhwTemperatureSetting = -1;
+    };
+    helper.getNode('outA').on('input', vandal);
+    helper.getNode('outB').on('input', vandal);
+    const a = collect(helper.getNode('outA'));
+    const b = collect(helper.getNode('outB'));
+    await waitFor(() => a.length === 1 && b.length === 1, 10_000, 'a status on both');
+    const [first, second] =
+      (a[0].payload as StatusPayload).dhwTemperatureSetting === -1 ? [a[0], b[0]] : [b[0], a[0]];
+    const p1 = first.payload as StatusPayload;
+    const p2 = second.payload as StatusPayload;
+    assert.equal(p1.dhwTemperatureSetting, -1, 'the vandal edited its own message');
+    assert.ok(p2.dhwTemperatureSetting > 0, 'the other node sent the real set-point');
+    assert.equal(p2.units.dhwTemperatureSetting, '°F');
+    assert.ok((second.raw as Record<string, number>).dhwTemperatureSetting > 0);
+  });
+
+  it('puts everyday fields first and protocol bookkeeping last in the payload', async function () {
+    await helper.load(NODES, statusFlow({ device: macs()[0] }), creds());
+    const [msg] = await nextMessages(helper.getNode('out'));
+    const keys = Object.keys(msg.payload as object);
+    assert.deepEqual(keys.slice(0, 3), [
+      'dhwTemperature',
+      'dhwTemperatureSetting',
+      'dhwTargetTemperatureSetting',
+    ]);
+    const at = (k: string) => keys.indexOf(k);
+    assert.ok(at('dhwChargePer') < at('dhwOperationSetting'));
+    assert.ok(at('currentInstPower') < at('errorCode') && at('errorCode') < at('errorText'));
+    for (const bookkeeping of ['command', 'temperatureType', 'tempFormulaType']) {
+      assert.ok(at(bookkeeping) >= keys.length - 12, `${bookkeeping} near the end`);
+    }
+    assert.deepEqual(keys.slice(-3), ['macAddress', 'deviceName', 'receivedAt']);
+  });
+
+  it('following several heaters, the badge names the heater it shows', async function () {
+    await helper.load(NODES, statusFlow({}), creds());
+    const statuses = collect(helper.getNode('statuses'));
+    await nextMessages(helper.getNode('out'), 2);
+    const names = [...sim.heaters.values()].map((h) => h.deviceName.slice(0, 9));
+    await waitFor(
+      () =>
+        statuses.some((m) => {
+          const text = String((m.status as { text: string }).text);
+          return names.some((n) => text.startsWith(n)) && /°F/.test(text);
+        }),
+      10_000,
+      'a badge with a heater name and its temperature',
+    );
+  });
+
+  it('a stale stream shows how old its last status is (injected clock)', async function () {
+    let now = Date.now();
+    const checks: (() => void)[] = [];
+    const clock = statusNode.clock.current;
+    statusNode.clock.current = {
+      now: () => now,
+      setInterval: (fn) => checks.push(fn),
+      clearInterval: () => undefined,
+    };
+    try {
+      await helper.load(NODES, statusFlow({ device: macs()[0], interval: 300 }), creds());
+      const statuses = collect(helper.getNode('statuses'));
+      await nextMessages(helper.getNode('out'));
+      assert.equal(checks.length, 1);
+      now += 9 * 60_000;
+      checks[0]();
+      const staleBadges = () =>
+        statuses
+          .map((m) => m.status as { fill: string; shape: string; text: string })
+          .filter((b) => b.fill === 'grey');
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(staleBadges(), [], 'fresh enough: 9 min < twice the 5 min interval');
+      now += 2 * 60_000;
+      checks[0]();
+      await waitFor(() => staleBadges().length > 0, 5_000, 'stale badge');
+      const badge = staleBadges()[0];
+      assert.deepEqual(
+        { fill: badge.fill, shape: badge.shape, text: badge.text },
+        { fill: 'grey', shape: 'ring', text: 'last status 11 min ago' },
+      );
+    } finally {
+      statusNode.clock.current = clock;
+    }
   });
 });

@@ -25,6 +25,7 @@ import {
   resolveTempUnit,
   round,
   unitLabel,
+  type TempUnit,
   type UnitChoice,
 } from './units';
 
@@ -146,8 +147,11 @@ const PLAIN_UNITS: Readonly<Record<string, string>> = {
 
 export interface DecodedStatus {
   [key: string]: unknown;
-  /** Unit of every converted field, e.g. { dhwTemperature: '°F', currentInstPower: 'W' }. */
-  units: Record<string, string>;
+  /**
+   * Unit of every converted field, e.g. { dhwTemperature: '°F', currentInstPower: 'W' }.
+   * Frozen and shared between messages with the same fields (one object, not one per message).
+   */
+  units: Readonly<Record<string, string>>;
   /** The temperature unit used for this output. */
   temperatureUnit: '°C' | '°F';
   dhwTemperature?: number;
@@ -181,74 +185,179 @@ export interface DecodeStatusOptions {
   units: UnitChoice;
 }
 
-function has(raw: Record<string, unknown>, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(raw, key);
+/**
+ * The payload's reading order (issue 14): what people look at first, then every other field in
+ * wire order, then protocol bookkeeping. Only the order of keys; values do not depend on it.
+ */
+const EVERYDAY_FIRST = [
+  'dhwTemperature',
+  'dhwTemperatureSetting',
+  'dhwTargetTemperatureSetting',
+  'dhwChargePer',
+  'dhwOperationSetting',
+  'operationMode',
+  'currentHeatUse',
+  'compUse',
+  'heatUpperUse',
+  'heatLowerUse',
+  'currentInstPower',
+  'errorCode',
+  'subErrorCode',
+  'currentDhwFlowRate',
+  'totalEnergyCapacity',
+  'availableEnergyCapacity',
+  'tankUpperTemperature',
+  'tankLowerTemperature',
+  'outsideTemperature',
+] as const;
+const BOOKKEEPING_LAST = [
+  'command',
+  'temperatureType',
+  'tempFormulaType',
+  'didReload',
+  'specialFunctionStatus',
+] as const;
+const PLACED = new Set<string>([...EVERYDAY_FIRST, ...BOOKKEEPING_LAST]);
+
+type TempRule = (v: number, unit: TempUnit, raw: Record<string, unknown>) => number;
+
+/** One entry per key that needs more than a copy: built once, looked up per key (no branching per field list). */
+interface FieldRule {
+  /** Converts a finite number and names its unit. */
+  convert?: TempRule;
+  unitLabel?: (unit: TempUnit, tLabel: '°C' | '°F') => string;
+  /** Derives a value from any number (booleans, tri-states, TOU flags). */
+  derive?: (v: number) => unknown;
+  /** Adds `<key>Name` right after the key (present key, any value). */
+  names?: Readonly<Record<number, string>>;
 }
 
-function num(raw: Record<string, unknown>, key: string): number | undefined {
-  const v = raw[key];
-  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+const RULES = new Map<string, FieldRule>();
+function rule(keys: readonly string[], entry: FieldRule): void {
+  for (const key of keys) RULES.set(key, { ...RULES.get(key), ...entry });
+}
+const tempLabel = (_u: TempUnit, t: '°C' | '°F'): string => t;
+rule(HALF_C_FIELDS, { convert: (v, u) => fromHalfC(v, u), unitLabel: tempLabel });
+rule(DECI_C_FIELDS, { convert: (v, u) => fromDeciC(v, u), unitLabel: tempLabel });
+rule(DECI_C_DELTA_FIELDS, { convert: (v, u) => fromDeciCDelta(v, u), unitLabel: tempLabel });
+rule(['outsideTemperature'], {
+  convert: (v, u, raw) => fromOutsideRaw(v, u, raw.tempFormulaType),
+  unitLabel: tempLabel,
+});
+rule(FLOW_FIELDS, {
+  convert: (v, u) => fromFlow(v, u),
+  unitLabel: (u) => (u === 'C' ? 'L/min' : 'gpm'),
+});
+rule(VOLUME_FIELDS, {
+  convert: (v, u) => fromVolume(v, u),
+  unitLabel: (u) => (u === 'C' ? 'L' : 'gal'),
+});
+rule(ENERGY_FIELDS, { convert: (v) => energyWh(v), unitLabel: () => 'Wh' });
+rule(['dhwChargePer'], { convert: (v) => round(v, 1) });
+for (const [key, label] of Object.entries(PLAIN_UNITS)) rule([key], { unitLabel: () => label });
+rule(TRI_STATE_FIELDS, { derive: (v) => (v === 0 ? null : v === 2) });
+// touStatus is 0/1 (plain truthiness); touOverrideStatus is 1 = override active, 2 = following TOU.
+rule(['touStatus'], { derive: (v) => v !== 0 });
+rule(['touOverrideStatus'], { derive: (v) => v === 1 });
+for (const [key, table] of Object.entries(ENUM_FIELDS)) rule([key], { names: table });
+// 2 → true for any number; an entry so the lookup below reaches them.
+rule(DEVICE_BOOL_FIELDS, {});
+// errorText follows errorCode (present key, any value).
+rule(['errorCode'], {});
+const NAME_KEYS = new Map(Object.keys(ENUM_FIELDS).map((key) => [key, `${key}Name`]));
+const DEVICE_BOOLS = new Set<string>(DEVICE_BOOL_FIELDS);
+
+/**
+ * The last units map built for each temperature unit. Consecutive statuses of one heater carry
+ * the same fields, so the map is reused (frozen) instead of rebuilt for every message.
+ */
+const unitsCache: Record<TempUnit, { keys: string[]; map: Readonly<Record<string, string>> }> = {
+  C: { keys: [], map: Object.freeze({}) },
+  F: { keys: [], map: Object.freeze({}) },
+};
+
+function sharedUnits(
+  unit: TempUnit,
+  keys: string[],
+  labels: string[],
+): Readonly<Record<string, string>> {
+  const cached = unitsCache[unit];
+  if (cached.keys.length === keys.length) {
+    let same = true;
+    for (let i = 0; i < keys.length; i++) {
+      if (cached.keys[i] !== keys[i] || cached.map[keys[i]] !== labels[i]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return cached.map;
+  }
+  const map: Record<string, string> = {};
+  for (let i = 0; i < keys.length; i++) map[keys[i]] = labels[i];
+  Object.freeze(map);
+  unitsCache[unit] = { keys, map };
+  return map;
 }
 
+/**
+ * Decodes `raw`. `tail` keys (e.g. macAddress, deviceName, receivedAt) are added last, so a
+ * caller that needs them gets one object instead of a decode plus a copy.
+ */
 export function decodeStatus(
   raw: Record<string, unknown>,
   opts: DecodeStatusOptions = { units: 'auto' },
+  tail?: Readonly<Record<string, unknown>>,
 ): DecodedStatus {
   const unit = resolveTempUnit(opts.units, raw.temperatureType);
   const tLabel = unitLabel(unit);
-  // Start from a copy so unknown fields (and values we cannot convert) pass through untouched.
-  // Object.assign then plain assignments: an object spread of ~100 keys plus later additions
-  // is several times slower in V8 (bench/README.md).
-  const out = Object.assign({}, raw) as DecodedStatus;
-  out.units = {};
-  out.temperatureUnit = tLabel;
-  const units = out.units;
+  const out = {} as DecodedStatus;
+  const unitKeys: string[] = [];
+  const unitLabels: string[] = [];
+  let usableAfter: string | undefined;
 
-  const convert = (keys: readonly string[], fn: (v: number) => number, label: string): void => {
-    for (const key of keys) {
-      const v = num(raw, key);
-      if (v === undefined) continue;
-      out[key] = fn(v);
-      units[key] = label;
+  const put = (key: string): void => {
+    const v = raw[key];
+    const r = RULES.get(key);
+    if (r === undefined) {
+      out[key] = v;
+      return;
+    }
+    const finite = typeof v === 'number' && Number.isFinite(v);
+    if (r.convert && finite) out[key] = r.convert(v, unit, raw);
+    else if (r.derive && finite) out[key] = r.derive(v);
+    else out[key] = DEVICE_BOOLS.has(key) && typeof v === 'number' ? v === 2 : v;
+    if (r.unitLabel && finite) {
+      unitKeys.push(key);
+      unitLabels.push(r.unitLabel(unit, tLabel));
+    }
+    if (r.names) out[NAME_KEYS.get(key) as string] = enumName(r.names, v);
+    if (key === 'errorCode') out.errorText = errorText(v, raw.subErrorCode);
+    if (key === usableAfter) {
+      const total = raw.totalEnergyCapacity as number;
+      const available = raw.availableEnergyCapacity as number;
+      out.usableEnergy = Math.max(0, energyWh(total) - energyWh(available));
+      unitKeys.push('usableEnergy');
+      unitLabels.push('Wh');
     }
   };
 
-  convert(HALF_C_FIELDS, (v) => fromHalfC(v, unit), tLabel);
-  convert(DECI_C_FIELDS, (v) => fromDeciC(v, unit), tLabel);
-  convert(DECI_C_DELTA_FIELDS, (v) => fromDeciCDelta(v, unit), tLabel);
-  convert(['outsideTemperature'], (v) => fromOutsideRaw(v, unit, raw.tempFormulaType), tLabel);
-  convert(FLOW_FIELDS, (v) => fromFlow(v, unit), unit === 'C' ? 'L/min' : 'gpm');
-  convert(VOLUME_FIELDS, (v) => fromVolume(v, unit), unit === 'C' ? 'L' : 'gal');
-  convert(ENERGY_FIELDS, energyWh, 'Wh');
-  for (const [key, label] of Object.entries(PLAIN_UNITS)) {
-    if (num(raw, key) !== undefined) units[key] = label;
+  const total = raw.totalEnergyCapacity;
+  const available = raw.availableEnergyCapacity;
+  if (
+    typeof total === 'number' &&
+    Number.isFinite(total) &&
+    typeof available === 'number' &&
+    Number.isFinite(available)
+  ) {
+    usableAfter = 'availableEnergyCapacity';
   }
 
-  const total = num(raw, 'totalEnergyCapacity');
-  const available = num(raw, 'availableEnergyCapacity');
-  if (total !== undefined && available !== undefined) {
-    out.usableEnergy = Math.max(0, energyWh(total) - energyWh(available));
-    units.usableEnergy = 'Wh';
-  }
-
-  for (const key of DEVICE_BOOL_FIELDS) {
-    if (has(raw, key) && typeof raw[key] === 'number') out[key] = raw[key] === 2;
-  }
-  for (const key of TRI_STATE_FIELDS) {
-    const v = num(raw, key);
-    if (v !== undefined) out[key] = v === 0 ? null : v === 2;
-  }
-  // touStatus is 0/1 (plain truthiness); touOverrideStatus is 1 = override active, 2 = following TOU.
-  const tou = num(raw, 'touStatus');
-  if (tou !== undefined) out.touStatus = tou !== 0;
-  const override = num(raw, 'touOverrideStatus');
-  if (override !== undefined) out.touOverrideStatus = override === 1;
-
-  for (const [key, table] of Object.entries(ENUM_FIELDS)) {
-    if (has(raw, key)) out[`${key}Name`] = enumName(table, raw[key]);
-  }
-  if (has(raw, 'errorCode')) out.errorText = errorText(raw.errorCode, raw.subErrorCode);
-  if (typeof out.dhwChargePer === 'number') out.dhwChargePer = round(out.dhwChargePer, 1);
+  for (const key of EVERYDAY_FIRST) if (key in raw) put(key);
+  for (const key in raw) if (!PLACED.has(key)) put(key);
+  for (const key of BOOKKEEPING_LAST) if (key in raw) put(key);
+  out.temperatureUnit = tLabel;
+  out.units = sharedUnits(unit, unitKeys, unitLabels);
+  if (tail) for (const key in tail) out[key] = tail[key];
   return out;
 }
 
