@@ -297,14 +297,14 @@ describe('control, features and energy nodes against the simulator', function ()
     assert.equal(heater.status().dhwTemperatureSetting, 109);
     const mqtt = mqttOf();
     await sim.broker.stop();
-    await waitFor(() => mqtt.state !== 'connected', 5000, 'disconnect seen');
+    await waitFor(() => mqtt.state !== 'connected', { timeout: 5000, what: 'disconnect seen' });
     ctrl.length = 0;
     const started = Date.now();
     const msg = await caught({ temperature: 140 });
     assert.equal(errorCode(msg), 'NAVIEN_MQTT_UNAVAILABLE');
     assert.ok(Date.now() - started < 1000, 'refused at once while offline');
     await sim.broker.start();
-    await waitFor(() => mqtt.state === 'connected', 20_000, 'reconnect');
+    await waitFor(() => mqtt.state === 'connected', { timeout: 20_000, what: 'reconnect' });
     assert.deepEqual(ctrl, [], 'the refused command was never sent');
   });
 

@@ -118,7 +118,7 @@ describe('error text never echoes unbounded input (navien-control, 1 MB values)'
       spy.args
         .map((args: unknown[]) => args[0] as LogEntry)
         .filter((e: LogEntry) => e.level === LOG_ERROR && e.type === 'navien-control');
-    await waitFor(() => errorsOf().length > 0, 20_000, 'the logged error');
+    await waitFor(() => errorsOf().length > 0, { timeout: 20_000, what: 'the logged error' });
     const [entry] = errorsOf();
     const line = String(entry?.msg);
     assertShort(line, huge);

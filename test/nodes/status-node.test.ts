@@ -435,14 +435,17 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
       }));
       await helper.load(NODES, flow([...nodes, { id: 'out', type: 'helper', z: TAB }]), creds());
       const out = collect(helper.getNode('out'));
-      await waitFor(() => out.length === 20, 10_000, 'one status per node');
+      await waitFor(() => out.length === 20, { timeout: 10_000, what: 'one status per node' });
       assert.equal(requests.length, 1, 'deploying 20 nodes asks once');
       assert.deepEqual(subscriptions, [`cmd/52/navilink-${mac}/#`], 'one subscription');
       await clock.tickAsync(30_000);
-      await waitFor(() => out.length === 40, 10_000, 'the polled status reaches all 20');
+      await waitFor(() => out.length === 40, {
+        timeout: 10_000,
+        what: 'the polled status reaches all 20',
+      });
       assert.equal(requests.length, 2, 'one request per poll, not 20');
       await clock.tickAsync(30_000);
-      await waitFor(() => out.length === 60, 10_000, 'the next poll');
+      await waitFor(() => out.length === 60, { timeout: 10_000, what: 'the next poll' });
       assert.equal(requests.length, 3);
     } finally {
       clock.restore();
@@ -488,7 +491,10 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     helper.getNode('outB').on('input', vandal);
     const a = collect(helper.getNode('outA'));
     const b = collect(helper.getNode('outB'));
-    await waitFor(() => a.length === 1 && b.length === 1, 10_000, 'a status on both');
+    await waitFor(() => a.length === 1 && b.length === 1, {
+      timeout: 10_000,
+      what: 'a status on both',
+    });
     const [first, second] =
       (a[0].payload as StatusPayload).dhwTemperatureSetting === -1 ? [a[0], b[0]] : [b[0], a[0]];
     const p1 = first.payload as StatusPayload;
@@ -528,8 +534,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
           const text = String((m.status as { text: string }).text);
           return names.some((n) => text.startsWith(n)) && /°F/.test(text);
         }),
-      10_000,
-      'a badge with a heater name and its temperature',
+      { timeout: 10_000, what: 'a badge with a heater name and its temperature' },
     );
   });
 
@@ -557,7 +562,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
       assert.deepEqual(staleBadges(), [], 'fresh enough: 9 min < twice the 5 min interval');
       now += 2 * 60_000;
       checks[0]();
-      await waitFor(() => staleBadges().length > 0, 5_000, 'stale badge');
+      await waitFor(() => staleBadges().length > 0, { timeout: 5_000, what: 'stale badge' });
       const badge = staleBadges()[0];
       assert.deepEqual(
         { fill: badge.fill, shape: badge.shape, text: badge.text },

@@ -87,7 +87,9 @@ describe('DeviceStatusStream over the loopback broker', function () {
         onStatus: (u) => got[i].push(u),
       });
     });
-    await waitFor(() => got.every((g) => g.length === 1), 'one status for every listener');
+    await waitFor(() => got.every((g) => g.length === 1), {
+      what: 'one status for every listener',
+    });
     assert.equal(statusRequests, 1, 'seven listeners joining together cost one request');
     const answerParses = parse
       .getCalls()
@@ -117,7 +119,7 @@ describe('DeviceStatusStream over the loopback broker', function () {
       },
     });
     const b = stream.add({ units: 'auto', intervalS: 0, onStatus: (u) => second.push(u) });
-    await waitFor(() => second.length === 1, 'status');
+    await waitFor(() => second.length === 1, { what: 'status' });
     assert.equal(mutationErrors.length, 1);
     assert.ok(mutationErrors[0] instanceof TypeError);
     assert.equal(second[0].status.dhwTemperature, 138.2, '59 °C shown in °F, untouched');
@@ -130,7 +132,7 @@ describe('DeviceStatusStream over the loopback broker', function () {
   it('the last close unsubscribes at the broker and lets the stream go; close is idempotent', async () => {
     const a = stream.add({ units: 'auto', intervalS: 0, onStatus: () => undefined });
     const b = stream.add({ units: 'F', intervalS: 0, onStatus: () => undefined });
-    await waitFor(() => subscribes.includes(WILDCARD), 'subscription');
+    await waitFor(() => subscribes.includes(WILDCARD), { what: 'subscription' });
     a.close();
     a.close();
     assert.equal(emptied, 0);
@@ -138,19 +140,19 @@ describe('DeviceStatusStream over the loopback broker', function () {
     assert.deepEqual(unsubscribes, [], 'still one listener');
     b.close();
     assert.equal(emptied, 1);
-    await waitFor(() => unsubscribes.includes(WILDCARD), 'UNSUBSCRIBE at the broker');
+    await waitFor(() => unsubscribes.includes(WILDCARD), { what: 'UNSUBSCRIBE at the broker' });
     assert.equal(b.latest(), undefined);
   });
 
   it('requestNow rejects NAVIEN_MQTT_UNAVAILABLE while disconnected and asks again after a reconnect', async () => {
     const got: StatusUpdate[] = [];
     const sub = stream.add({ units: 'auto', intervalS: 0, onStatus: (u) => got.push(u) });
-    await waitFor(() => got.length === 1, 'first status');
+    await waitFor(() => got.length === 1, { what: 'first status' });
     await broker.stop();
-    await waitFor(() => mqtt.state !== 'connected', 'disconnect');
+    await waitFor(() => mqtt.state !== 'connected', { what: 'disconnect' });
     await assert.rejects(sub.requestNow(), { code: 'NAVIEN_MQTT_UNAVAILABLE' });
     await broker.start();
-    await waitFor(() => got.length === 2, 'a status after the reconnect');
+    await waitFor(() => got.length === 2, { what: 'a status after the reconnect' });
     sub.close();
   });
 });
