@@ -10,7 +10,7 @@ import { DAYS_MAX, DAYS_MIN, DhwMode, SELECTABLE_MODES } from '../protocol/modes
 import { excerpt } from '../errors';
 import { invalid, requireCapability, show, type Feature } from './checks';
 import {
-  CONTROL_KEYS,
+  USABLE_KEYS,
   isControlKey,
   sendableEntry,
   type ControlKey,
@@ -59,10 +59,10 @@ export function parseControlPayload(payload: unknown): ControlEntry[] {
     );
   const keys = Object.keys(payload);
   if (keys.length === 0)
-    throw invalid(`msg.payload has no command: use one or more of ${CONTROL_KEYS.join(', ')}`);
+    throw invalid(`msg.payload has no command: use one or more of ${USABLE_KEYS.join(', ')}`);
   return keys.map((key): ControlEntry => {
     if (!isControlKey(key))
-      throw invalid(`msg.payload.${excerpt(key)} is not a known command: use ${CONTROL_KEYS.join(', ')}`);
+      throw invalid(`msg.payload.${excerpt(key)} is not a known command: use ${USABLE_KEYS.join(', ')}`);
     return { key, value: sendableEntry(key).parse(payload[key], key) };
   });
 }

@@ -7,9 +7,15 @@
  * adding a key is one entry here and its test.
  */
 import { NavienError } from '../errors';
-import { unitLabel, type TempUnit } from '../decode/units';
+import { unitLabel } from '../decode/units';
 import type { ControlMode } from '../protocol/commands';
-import { DAYS_MAX, DAYS_MIN, DhwMode, SELECTABLE_MODES } from '../protocol/modes';
+import {
+  DAYS_MAX,
+  DAYS_MIN,
+  DhwMode,
+  SELECTABLE_MODES,
+  SELECTABLE_RECIRC_MODES,
+} from '../protocol/modes';
 import {
   expectBoolean,
   expectDays,
@@ -25,61 +31,12 @@ import {
   show,
   temperatureParam,
   trim,
-  type Capability,
   type Feature,
-  type RawStatus,
 } from './checks';
 
-export type ControlValue = boolean | number | string;
+import { key, type ControlKeySpec, type ControlTableEntry, type WireCommand } from './spec';
 
-/** One protocol command as the table encodes it. */
-export interface WireCommand {
-  mode: ControlMode;
-  param: number[];
-  /** Short human text for badges and errors, e.g. "125°F", "mode heat-pump", "power off". */
-  label: string;
-}
-
-export interface EncodeContext {
-  feature: Feature;
-  unit: TempUnit;
-}
-
-/** A `ctrl` mode a key sends, and why a heater would refuse a parameter list for it. */
-export interface WireForm {
-  mode: ControlMode;
-  /** The reason a heater with this feature record refuses `param`, or undefined to accept. */
-  refuse(param: readonly number[], feature: Feature): string | undefined;
-}
-
-export interface ControlKeySpec<V extends ControlValue = ControlValue> {
-  /** Checks the payload value's shape; throws NAVIEN_INVALID_INPUT. */
-  parse(value: unknown, key: string): V;
-  /** Whether encoding reads the feature record (capability flags or limits). */
-  needsFeature: boolean;
-  /** Feature flags checked before anything is sent. */
-  capabilities(value: V): readonly Capability[];
-  /** The command for a checked value; throws when the value is outside the heater's limits. */
-  encode(value: V, ctx: EncodeContext, key: string): WireCommand;
-  /** The heater status field(s) that confirm the key, as README and help name them. */
-  confirmedBy: string;
-  /** Whether `status` reflects the command `(mode, param)` this key sent. */
-  confirms(mode: ControlMode, param: readonly number[], status: RawStatus): boolean;
-  /** The wire forms this key sends. */
-  wire: readonly WireForm[];
-}
-
-/** A key the vendor app has no command for: refused before anything is sent. */
-export interface RefusedKey {
-  refused: string;
-}
-
-export type ControlTableEntry = ControlKeySpec | RefusedKey;
-
-/** Stores a typed entry in the table; parse() guarantees encode() only sees its own type. */
-function key<V extends ControlValue>(spec: ControlKeySpec<V>): ControlKeySpec {
-  return spec;
-}
+export type { ControlTableEntry, ControlValue, ControlKeySpec, WireForm } from './spec';
 
 const accept = (): undefined => undefined;
 /** The heater's answer to the command is the confirmation: no status field reflects it. */
@@ -97,12 +54,7 @@ const recirculationFitted = (feature: Feature): string | undefined =>
   flagOn(feature, 'recirculationUse') ? undefined : 'no recirculation module fitted';
 
 /** `recirc-mode` parameters by name (§3.3). */
-export const RECIRCULATION_MODES: Readonly<Record<string, number>> = {
-  always: 1,
-  button: 2,
-  schedule: 3,
-  temperature: 4,
-};
+export const RECIRCULATION_MODES = SELECTABLE_RECIRC_MODES;
 
 /** Filter alarm interval: 0 (off) or 1 000–10 000 h in 500 h steps, sent as hours / 500 (§9.6). */
 const FILTER_STEP_H = 500;
@@ -391,6 +343,9 @@ export type ControlKey = keyof typeof CONTROL_TABLE;
 
 /** Every accepted payload key, in the order the help lists them. */
 export const CONTROL_KEYS = Object.keys(CONTROL_TABLE) as ControlKey[];
+
+/** The keys that send a command (what error messages suggest). */
+export const USABLE_KEYS = CONTROL_KEYS.filter((k) => !('refused' in CONTROL_TABLE[k]));
 
 export function isControlKey(k: string): k is ControlKey {
   return Object.prototype.hasOwnProperty.call(CONTROL_TABLE, k);

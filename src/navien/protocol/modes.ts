@@ -41,6 +41,14 @@ export const RECIRC_OPERATION_MODE: Readonly<Record<number, string>> = {
   4: 'temperature',
 };
 
+/** The recirculation modes a user selects by name (`recirc-mode` parameter). */
+export const SELECTABLE_RECIRC_MODES: Readonly<Record<string, number>> = {
+  always: 1,
+  button: 2,
+  schedule: 3,
+  temperature: 4,
+};
+
 /** Vacation length and anti-legionella period, in days (§2.7). */
 export const DAYS_MIN = 1;
 export const DAYS_MAX = 30;
