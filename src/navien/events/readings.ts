@@ -42,16 +42,17 @@ const HEAT_USE: Readonly<Record<number, HeatSource | null>> = {
  * excludes the elements (§3.5).
  */
 export function heatSource(status: DecodedStatus): HeatSource | null | undefined {
-  const comp = bool(status, 'compUse');
-  const upper = bool(status, 'heatUpperUse');
-  const lower = bool(status, 'heatLowerUse');
-  if (comp === undefined && upper === undefined && lower === undefined) {
+  const flags = ['compUse', 'heatUpperUse', 'heatLowerUse'].map((key) => bool(status, key));
+  const [comp, upper, lower] = flags;
+  if (flags.every((f) => f === undefined)) {
     const use = num(status, 'currentHeatUse');
     return use === undefined ? undefined : HEAT_USE[use];
   }
   const element = upper === true || lower === true;
   if (comp === true) return element ? 'heat-pump+element' : 'heat-pump';
-  return element ? 'element' : null;
+  if (element) return 'element';
+  // "Not heating" needs every flag to say so; an unreported one leaves it unknown.
+  return flags.every((f) => f === false) ? null : undefined;
 }
 
 /** The configured mode (dhwOperationSetting) by name; an unknown code stays a number. */
