@@ -227,6 +227,46 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
     );
   });
 
+  it('after a reconnect the first status is a new baseline: what changed during the gap sends nothing', async function () {
+    const mac = macs()[0];
+    const flow = eventsFlow({});
+    flow.push(
+      {
+        id: 'st',
+        type: 'navien-status',
+        z: TAB,
+        account: 'acc',
+        device: mac,
+        interval: 0,
+        wires: [['seen']],
+      },
+      { id: 'seen', type: 'helper', z: TAB },
+    );
+    await helper.load(NODES, flow, creds());
+    const out = collect(helper.getNode('out'));
+    const seen = collect(helper.getNode('seen'));
+    await waitFor(() => seen.length >= 1, 10_000, 'first status');
+    await pause(300);
+    await sim.broker.stop();
+    sim.heaters.get(mac)!.injectError(96);
+    const before = seen.length;
+    await sim.broker.start();
+    await waitFor(
+      () => seen.slice(before).some((m) => (m.payload as { errorCode: number }).errorCode === 96),
+      30_000,
+      'a status after the reconnect',
+    );
+    await pause(500);
+    assert.deepEqual(
+      eventsIn(out).filter((e) => e.startsWith('error')),
+      [],
+      'baseline after reconnect',
+    );
+    sim.heaters.get(mac)!.clearError();
+    helper.getNode('ev').receive({});
+    await waitFor(() => eventsIn(out).includes('error-cleared'), 10_000, 'error-cleared');
+  });
+
   describe('offline / online with an injected clock', function () {
     let clock: sinon.SinonFakeTimers | undefined;
     const realSetTimeout = setTimeout;
