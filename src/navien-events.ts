@@ -3,7 +3,7 @@
  * the account's status stream feeds one EventDetector per heater (src/navien/events), a
  * StalenessWatch per heater turns silence into `offline`, and this file sends the events.
  */
-import type { Node, NodeAPI, NodeMessage } from 'node-red';
+import type { Node, NodeAPI, NodeMessage, NodeStatus } from 'node-red';
 import {
   EventDetector,
   NavienError,
@@ -77,16 +77,28 @@ export = function (RED: NodeAPI): void {
     const text = (key: string, subs?: Record<string, string | number>): string =>
       RED._(`node-red-contrib-navien/navien-events:navien-events.status.${key}`, subs);
 
+    let lastBadge = '';
+    /** Any other badge (connecting, errors); the next event badge is then shown again. */
+    const show = (status: NodeStatus): void => {
+      lastBadge = '';
+      node.status(status);
+    };
     /** Grey "offline" while any heater is stale; else the last event and when. */
     const showBadge = (): void => {
+      let badge: NodeStatus | undefined;
       if ([...watched.values()].some((w) => w.detector.isOffline)) {
-        node.status({ fill: 'grey', shape: 'ring', text: text('offline') });
+        badge = { fill: 'grey', shape: 'ring', text: text('offline') };
       } else if (lastEvent) {
-        const badge = shortText(`${lastEvent.name} ${clockTime(lastEvent.at)}`);
-        node.status({ fill: 'green', shape: 'dot', text: badge });
+        const label = shortText(`${lastEvent.name} ${clockTime(lastEvent.at)}`);
+        badge = { fill: 'green', shape: 'dot', text: label };
       } else if (connected) {
-        node.status({ fill: 'green', shape: 'dot', text: text('watching') });
+        badge = { fill: 'green', shape: 'dot', text: text('watching') };
       }
+      // Badges go to every open editor: send one only when it changes.
+      const key = JSON.stringify(badge);
+      if (!badge || key === lastBadge) return;
+      lastBadge = key;
+      node.status(badge);
     };
 
     const send = (events: DetectedEvent[]): void => {
@@ -118,8 +130,9 @@ export = function (RED: NodeAPI): void {
       // Our own silence says nothing about the heaters.
       for (const w of watched.values()) w.staleness.pause();
       if (state === 'connecting' || state === 'reconnecting') {
-        node.status({ fill: 'yellow', shape: 'ring', text: commonText(RED, `status.${state}`) });
+        show({ fill: 'yellow', shape: 'ring', text: commonText(RED, `status.${state}`) });
       } else if (state === 'auth-failed') {
+        lastBadge = '';
         raiseError(
           RED,
           node,
@@ -171,7 +184,7 @@ export = function (RED: NodeAPI): void {
           : (await account.api.listDevices()).value;
         if (closed) return;
         if (devices.length === 0) {
-          node.status({ fill: 'grey', shape: 'ring', text: commonText(RED, 'status.noDevices') });
+          show({ fill: 'grey', shape: 'ring', text: commonText(RED, 'status.noDevices') });
           return;
         }
         if (!source) {
@@ -185,6 +198,7 @@ export = function (RED: NodeAPI): void {
         }, staleAfterMs);
       } catch (err) {
         if (closed) return;
+        lastBadge = '';
         raiseError(RED, node, err, 'navien/events');
         retryTimer = setTimeout(() => void start(), RETRY_START_MS);
       }
@@ -205,7 +219,10 @@ export = function (RED: NodeAPI): void {
       };
       run().then(
         () => done(),
-        (err: unknown) => reportError(RED, node, err, msg, done),
+        (err: unknown) => {
+          lastBadge = '';
+          reportError(RED, node, err, msg, done);
+        },
       );
     });
 
