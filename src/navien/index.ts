@@ -33,3 +33,5 @@ export {
   DEFAULT_QUEUE_LIMIT_MS,
   type DeviceController,
 } from './control/controller';
+// navien-events (its stopgap status source goes once it runs on the account's stream)
+export * from './events';

@@ -110,7 +110,8 @@ describe('e2e: every example flow deploys and works against the simulator', func
   let comms: CommsClient | undefined;
 
   before(async function () {
-    sim = await startSimulator({ host: '127.0.0.1', devices: 2 });
+    // The first heater reports a water leak, so the leak example's events node has one to act on.
+    sim = await startSimulator({ host: '127.0.0.1', devices: 2, faults: { errorCode: 799 } });
     runtime = await NodeRedRuntime.start();
     comms = await runtime.comms();
   });

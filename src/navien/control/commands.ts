@@ -62,7 +62,9 @@ export function parseControlPayload(payload: unknown): ControlEntry[] {
     throw invalid(`msg.payload has no command: use one or more of ${USABLE_KEYS.join(', ')}`);
   return keys.map((key): ControlEntry => {
     if (!isControlKey(key))
-      throw invalid(`msg.payload.${excerpt(key)} is not a known command: use ${USABLE_KEYS.join(', ')}`);
+      throw invalid(
+        `msg.payload.${excerpt(key)} is not a known command: use ${USABLE_KEYS.join(', ')}`,
+      );
     return { key, value: sendableEntry(key).parse(payload[key], key) };
   });
 }

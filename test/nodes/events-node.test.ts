@@ -1,0 +1,389 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sinon from 'sinon';
+import { NavienAccount } from '../../src/navien/account';
+import { type Simulator, startSimulator } from '../../src/simulator';
+import eventsNode = require('../../src/navien-events');
+import statusNode = require('../../src/navien-status');
+import {
+  TAB,
+  accountConfig,
+  accountModule,
+  catchNodes,
+  collect,
+  helper,
+  initRuntime,
+  startRuntime,
+  stopRuntime,
+  waitFor,
+  withCatalog,
+  type FlowNode,
+  type Msg,
+} from './flow-helpers';
+
+const NODES = [accountModule, withCatalog(eventsNode), withCatalog(statusNode)];
+
+interface EventPayload {
+  event: string;
+  macAddress: string;
+  deviceName: string;
+  at: string;
+  from: unknown;
+  to: unknown;
+  [key: string]: unknown;
+}
+
+const payloadOf = (m: Msg) => m.payload as EventPayload;
+const eventsIn = (msgs: Msg[]) => msgs.map((m) => payloadOf(m).event);
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Whether the account already offers the shared status stream (the "stream" branch). */
+const hasSharedStream =
+  typeof (NavienAccount.prototype as unknown as { subscribeStatus?: unknown }).subscribeStatus ===
+  'function';
+
+describe('navien-events in a real Node-RED runtime with the simulated cloud', function () {
+  this.timeout(60_000);
+  let sim: Simulator;
+  let userDir: string;
+
+  before(async function () {
+    initRuntime();
+    sim = await startSimulator({ devices: 2, speed: 0 });
+  });
+  after(async function () {
+    await sim.close();
+  });
+  beforeEach(async function () {
+    userDir = mkdtempSync(join(tmpdir(), 'navien-events-'));
+    helper.settings({ userDir });
+    for (const heater of sim.heaters.values()) {
+      heater.clearError();
+      heater.connected = true;
+    }
+    await startRuntime();
+  });
+  afterEach(async function () {
+    await stopRuntime();
+    rmSync(userDir, { recursive: true, force: true });
+  });
+
+  const creds = () => ({ acc: { email: sim.email, password: sim.password } });
+  const macs = () => [...sim.heaters.keys()];
+  function eventsFlow(props: Record<string, unknown>): FlowNode[] {
+    return [
+      ...catchNodes,
+      accountConfig(sim.apiUrl, sim.mqttUrl),
+      {
+        id: 'ev',
+        type: 'navien-events',
+        z: TAB,
+        account: 'acc',
+        device: macs()[0],
+        lowCharge: 25,
+        staleAfter: 900,
+        interval: 300,
+        initial: false,
+        units: 'auto',
+        ...props,
+        wires: [['out']],
+      },
+      { id: 'out', type: 'helper', z: TAB },
+    ];
+  }
+
+  /** Plays the heater: publishes a status answer as the device would. */
+  async function playStatus(mac: string, changes: Record<string, number>): Promise<void> {
+    const status = { ...sim.heaters.get(mac)!.status(), ...changes };
+    await sim.broker.publish(`cmd/52/navilink-${mac}/test-device/res`, {
+      protocolVersion: 2,
+      response: { command: 16777219, deviceType: 52, macAddress: mac, status },
+    });
+  }
+
+  /** Counts status requests (…/st) the nodes publish from now on. */
+  function countStatusRequests(): { count: () => number; stop: () => void } {
+    let n = 0;
+    const stop = sim.broker.onPublish(({ topic }) => {
+      if (topic.endsWith('/st')) n++;
+    });
+    return { count: () => n, stop };
+  }
+
+  it('the first status is the baseline; each edge is one message with topic, payload and msg.status; a repeat gives none', async function () {
+    const mac = macs()[0];
+    const requests = countStatusRequests();
+    await helper.load(NODES, eventsFlow({}), creds());
+    const out = collect(helper.getNode('out'));
+    await waitFor(() => requests.count() >= 1, {
+      timeout: 10_000,
+      what: 'the first status request',
+    });
+    requests.stop();
+    await pause(500);
+    assert.equal(out.length, 0, 'the baseline emits nothing');
+    const quiet = { compUse: 1, heatUpperUse: 1, heatLowerUse: 1, dhwUse: 1, dhwUseSustained: 1 };
+    // The simulated heater may be heating right now: start from a quiet status.
+    await playStatus(mac, quiet);
+    await pause(300);
+    out.length = 0;
+    await playStatus(mac, { ...quiet, heatUpperUse: 2 });
+    await waitFor(() => out.length === 1, { timeout: 10_000, what: 'heating-started' });
+    const [msg] = out;
+    assert.equal(msg.topic, `navien/${mac}/event/heating-started`);
+    const p = payloadOf(msg);
+    assert.equal(p.event, 'heating-started');
+    assert.equal(p.source, 'element');
+    assert.equal(p.from, null);
+    assert.equal(p.to, 'element');
+    assert.equal(p.macAddress, mac);
+    assert.equal(p.deviceName, sim.heaters.get(mac)!.deviceName);
+    assert.ok(!Number.isNaN(Date.parse(p.at)));
+    const status = msg.status as Record<string, unknown>;
+    assert.equal(status.heatUpperUse, true, 'msg.status is the decoded status that caused it');
+    assert.equal(status.macAddress, mac);
+    await playStatus(mac, { ...quiet, heatUpperUse: 2 });
+    await playStatus(mac, { ...quiet, heatUpperUse: 2 });
+    await pause(500);
+    assert.equal(out.length, 1, 'a repeat status is no edge');
+    await playStatus(mac, quiet);
+    await waitFor(() => out.length === 2, { timeout: 10_000, what: 'heating-stopped' });
+    assert.equal(payloadOf(out[1]).event, 'heating-stopped');
+  });
+
+  it('error-raised / error-cleared from the simulated heater, asked for by an input message; badge says what and when', async function () {
+    const mac = macs()[0];
+    await helper.load(NODES, eventsFlow({}), creds());
+    const out = collect(helper.getNode('out'));
+    const statuses = collect(helper.getNode('statuses'));
+    await waitFor(
+      () => statuses.some((s) => /watching/.test(String((s.status as { text: string }).text))),
+      { timeout: 10_000, what: 'connected' },
+    );
+    await pause(300);
+    sim.heaters.get(mac)!.injectError(799);
+    helper.getNode('ev').receive({});
+    await waitFor(() => out.some((m) => payloadOf(m).event === 'error-raised'), {
+      timeout: 10_000,
+      what: 'error',
+    });
+    const raised = payloadOf(out.find((m) => payloadOf(m).event === 'error-raised')!);
+    assert.equal(raised.code, 799);
+    assert.equal(raised.text, 'E799 water leak');
+    await waitFor(
+      () =>
+        statuses.some((s) =>
+          /^error-raised \d\d:\d\d$/.test(String((s.status as { text: string }).text)),
+        ),
+      { timeout: 5_000, what: 'badge "error-raised HH:MM"' },
+    );
+    sim.heaters.get(mac)!.clearError();
+    helper.getNode('ev').receive({});
+    await waitFor(() => out.some((m) => payloadOf(m).event === 'error-cleared'), {
+      timeout: 10_000,
+      what: 'clear',
+    });
+    assert.equal(eventsIn(out).filter((e) => e.startsWith('error')).length, 2);
+  });
+
+  it('initial: the current state comes out as events on start, in the chosen units', async function () {
+    const mac = macs()[0];
+    await helper.load(NODES, eventsFlow({ initial: true, units: 'C' }), creds());
+    const out = collect(helper.getNode('out'));
+    await waitFor(() => eventsIn(out).includes('setpoint-changed'), {
+      timeout: 10_000,
+      what: 'initial events',
+    });
+    const names = eventsIn(out);
+    for (const name of ['online', 'mode-changed', 'setpoint-changed', 'power-changed'])
+      assert.ok(names.includes(name), `${name} in ${names.join(', ')}`);
+    const sp = payloadOf(out.find((m) => payloadOf(m).event === 'setpoint-changed')!);
+    const raw = sim.heaters.get(mac)!.status();
+    assert.equal(sp.unit, '°C');
+    assert.equal(sp.to, Number(raw.dhwTemperatureSetting) / 2);
+    assert.equal(sp.from, null);
+  });
+
+  it('only the chosen events are sent; the low-charge events have hysteresis', async function () {
+    const mac = macs()[0];
+    await helper.load(
+      NODES,
+      eventsFlow({ events: ['charge-low', 'charge-recovered'], lowCharge: 30 }),
+      creds(),
+    );
+    const out = collect(helper.getNode('out'));
+    await pause(800);
+    for (const [level, changes] of [
+      [50, { compUse: 1 }],
+      [29, { compUse: 2, dhwUse: 2 }],
+      [35, {}],
+      [25, {}],
+      [40, {}],
+      [41, {}],
+    ] as const) {
+      await playStatus(mac, { dhwChargePer: level, ...changes });
+      await pause(150);
+    }
+    await waitFor(() => out.length >= 2, { timeout: 10_000, what: 'low and recovered' });
+    await pause(300);
+    assert.deepEqual(
+      out.map((m) => [payloadOf(m).event, payloadOf(m).to]),
+      [
+        ['charge-low', 29],
+        ['charge-recovered', 41],
+      ],
+    );
+  });
+
+  it('after a reconnect the first status is a new baseline: what changed during the gap sends nothing', async function () {
+    const mac = macs()[0];
+    const flow = eventsFlow({});
+    flow.push(
+      {
+        id: 'st',
+        type: 'navien-status',
+        z: TAB,
+        account: 'acc',
+        device: mac,
+        interval: 0,
+        wires: [['seen']],
+      },
+      { id: 'seen', type: 'helper', z: TAB },
+    );
+    await helper.load(NODES, flow, creds());
+    const out = collect(helper.getNode('out'));
+    const seen = collect(helper.getNode('seen'));
+    await waitFor(() => seen.length >= 1, { timeout: 10_000, what: 'first status' });
+    await pause(300);
+    await sim.broker.stop();
+    sim.heaters.get(mac)!.injectError(96);
+    const before = seen.length;
+    await sim.broker.start();
+    await waitFor(
+      () => seen.slice(before).some((m) => (m.payload as { errorCode: number }).errorCode === 96),
+      { timeout: 30_000, what: 'a status after the reconnect' },
+    );
+    await pause(500);
+    assert.deepEqual(
+      eventsIn(out).filter((e) => e.startsWith('error')),
+      [],
+      'baseline after reconnect',
+    );
+    sim.heaters.get(mac)!.clearError();
+    helper.getNode('ev').receive({});
+    await waitFor(() => eventsIn(out).includes('error-cleared'), {
+      timeout: 10_000,
+      what: 'error-cleared',
+    });
+  });
+
+  describe('offline / online with an injected clock', function () {
+    let clock: sinon.SinonFakeTimers | undefined;
+    const realSetTimeout = setTimeout;
+    /**
+     * Moves the fake clock on one second at a time, letting real I/O run in between, so the
+     * MQTT keep-alive still gets its answers (one big jump would look like a dead link).
+     */
+    async function advance(ms: number): Promise<void> {
+      for (let left = ms; left > 0; left -= 1000) {
+        await clock!.tickAsync(Math.min(1000, left));
+        await new Promise((r) => realSetTimeout(r, 5));
+      }
+    }
+    afterEach(function () {
+      clock?.restore();
+      clock = undefined;
+    });
+
+    it('offline after staleAfter seconds without a status (grey badge), online when one arrives', async function () {
+      const mac = macs()[0];
+      clock = sinon.useFakeTimers({
+        now: Date.now(),
+        shouldAdvanceTime: true,
+        toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+      });
+      await helper.load(NODES, eventsFlow({ staleAfter: 120, interval: 30 }), creds());
+      const out = collect(helper.getNode('out'));
+      const statuses = collect(helper.getNode('statuses'));
+      await waitFor(
+        () => statuses.some((s) => /watching/.test(String((s.status as { text: string }).text))),
+        { timeout: 10_000, what: 'connected' },
+      );
+      await pause(300);
+      sim.heaters.get(mac)!.connected = false; // silent on MQTT from now on
+      await playStatus(mac, {}); // its last word: staleAfter counts from here
+      await pause(200);
+      await advance(119_000);
+      assert.deepEqual(eventsIn(out), [], 'not yet stale');
+      await advance(1_500);
+      await waitFor(() => out.length === 1, { timeout: 5_000, what: 'offline' });
+      const off = payloadOf(out[0]);
+      assert.equal(off.event, 'offline');
+      assert.equal(off.reason, 'no-status');
+      assert.equal(out[0].topic, `navien/${mac}/event/offline`);
+      await waitFor(
+        () =>
+          statuses.some((s) => {
+            const st = s.status as { fill: string; text: string };
+            return st.fill === 'grey' && st.text === 'offline';
+          }),
+        { timeout: 5_000, what: 'grey offline badge' },
+      );
+      await advance(300_000);
+      assert.equal(out.length, 1, 'offline is sent once');
+      sim.heaters.get(mac)!.connected = true;
+      helper.getNode('ev').receive({});
+      await waitFor(() => out.length === 2, { timeout: 10_000, what: 'online' });
+      assert.deepEqual(
+        [payloadOf(out[1]).event, payloadOf(out[1]).from, payloadOf(out[1]).to],
+        ['online', 'offline', 'online'],
+      );
+    });
+  });
+
+  (hasSharedStream ? it : it.skip)(
+    '20 events nodes add no MQTT connection and no status request beyond a status node',
+    async function () {
+      const mac = macs()[0];
+      const baseline = countStatusRequests();
+      const statusOnly: FlowNode[] = [
+        ...catchNodes,
+        accountConfig(sim.apiUrl, sim.mqttUrl),
+        {
+          id: 's',
+          type: 'navien-status',
+          z: TAB,
+          account: 'acc',
+          device: mac,
+          interval: 300,
+          wires: [[]],
+        },
+      ];
+      await helper.load(NODES, statusOnly, creds());
+      await pause(2000);
+      baseline.stop();
+      await helper.unload();
+      await startRuntime();
+      const withEvents = countStatusRequests();
+      const nodes: FlowNode[] = [...statusOnly];
+      for (let i = 0; i < 20; i++) {
+        nodes.push({
+          id: `ev${i}`,
+          type: 'navien-events',
+          z: TAB,
+          account: 'acc',
+          device: mac,
+          interval: 300,
+          wires: [[]],
+        });
+      }
+      await helper.load(NODES, nodes, creds());
+      await pause(2000);
+      withEvents.stop();
+      assert.equal(sim.broker.connectionCount(), 1);
+      assert.equal(withEvents.count(), baseline.count());
+    },
+  );
+});
