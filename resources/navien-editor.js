@@ -62,12 +62,11 @@
       .attr('title', text('refresh'))
       .insertAfter(pick);
     $('<datalist id="node-input-device-list"></datalist>').insertAfter(refresh);
-    $('<div class="form-tips" id="node-input-device-name" style="margin-top: 4px"></div>').appendTo(
-      row,
-    );
-    $('<div class="form-tips" id="node-input-device-hint" style="margin-top: 4px"></div>').appendTo(
-      row,
-    );
+    // The chosen heater's name, under the field (the labels column is 100px wide).
+    $('<div id="node-input-device-name" style="margin: 4px 0 0 104px"></div>').appendTo(row);
+    $('<div class="form-tips" id="node-input-device-hint" style="margin-top: 4px"></div>')
+      .hide()
+      .appendTo(row);
     return { input: input, pick: pick, refresh: refresh };
   }
 
@@ -128,6 +127,10 @@
       var latest = 0;
       var loadedFor = null;
 
+      var say = function (message) {
+        hint.text(message).toggle(!!message);
+      };
+
       var showName = function () {
         var mac = normalMac(input.val());
         var match = devices.filter(function (d) {
@@ -150,7 +153,7 @@
         var request = ++latest;
         devices = [];
         list.empty();
-        hint.text('');
+        say('');
         showName();
         if (!accountId || accountId === '_ADD_') return;
         $.getJSON(
@@ -169,7 +172,7 @@
                 .text(d.deviceName + (d.connected ? '' : ' ' + text('offline')))
                 .appendTo(list);
             });
-            hint.text(
+            say(
               devices.length === 1
                 ? text('oneDeviceFound')
                 : text('devicesFound', { count: devices.length }),
@@ -178,7 +181,7 @@
           })
           .fail(function (xhr) {
             if (request !== latest) return;
-            hint.text(
+            say(
               xhr.status === 404
                 ? text('deployFirst')
                 : (xhr.responseJSON && xhr.responseJSON.message) || xhr.statusText,
@@ -196,10 +199,10 @@
               ' ' + d.macAddress + (d.connected ? '' : ' ' + text('offline')),
             ),
           );
-          return { label: label[0], value: d.macAddress };
+          return { label: label, value: d.macAddress };
         });
         items.push({
-          label: $('<em>').text(node._(node.type + '.placeholder.device'))[0],
+          label: $('<em>').text(node._(node.type + '.placeholder.device')),
           value: '',
         });
         RED.popover
