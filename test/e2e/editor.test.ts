@@ -602,6 +602,17 @@ describe('e2e: editor in a real browser (Chromium)', function () {
       await secured?.stop();
     });
 
+    it('serves the shared editor script without a token (a <script src> sends none)', async function () {
+      assert.ok(secured);
+      const res = await secured.request(
+        'GET',
+        '/resources/node-red-contrib-navien/navien-editor.js',
+        { anonymous: true },
+      );
+      assert.equal(res.status, 200);
+      assert.match(res.body, /RED\.navien = /);
+    });
+
     it(`refuses an unauthenticated GET /navien/accounts/<id>/devices (401)`, async function () {
       assert.ok(secured);
       const anonymous = await secured.request('GET', `/navien/accounts/${ACCOUNT_ID}/devices`, {
