@@ -4,7 +4,7 @@
 // NAVIEN_DEMO_REAL=1 with NAVIEN_EMAIL/NAVIEN_PASSWORD set uses the real cloud instead.
 // NAVIEN_DEMO_DIR, NAVIEN_DEMO_PORT, NAVIEN_DEMO_REST_PORT, NAVIEN_DEMO_MQTT_PORT and the
 // simulator's NAVIEN_SIM_* variables (see `npx navien-simulator --help`) change the defaults.
-/* global process, console, setTimeout, clearTimeout, setInterval -- Node globals; the lint config gives .mjs files none */
+/* global process, console, setTimeout, clearTimeout, setInterval, URL -- Node globals; the lint config gives .mjs files none */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -43,8 +43,25 @@ if (!existsSync(built)) {
 }
 
 // 1. The simulated cloud (unless the real one was asked for), with the simulator's own variables.
+// NAVIEN_DEMO_API_URL and NAVIEN_DEMO_MQTT_URL use a simulator already running on loopback (tests).
 let sim = null;
-if (!real) {
+let ownSim = null;
+if (!real && env.NAVIEN_DEMO_API_URL && env.NAVIEN_DEMO_MQTT_URL) {
+  const { DEMO_EMAIL, DEMO_PASSWORD } = require(built);
+  for (const url of [env.NAVIEN_DEMO_API_URL, env.NAVIEN_DEMO_MQTT_URL]) {
+    // The simulator's test login goes nowhere but a simulator on this computer.
+    if (!/^(127(\.\d{1,3}){3}|localhost|\[::1\])$/.test(new URL(url).hostname)) {
+      console.error(`NAVIEN_DEMO_API_URL/NAVIEN_DEMO_MQTT_URL must be loopback, not ${url}`);
+      process.exit(2);
+    }
+  }
+  sim = {
+    apiUrl: env.NAVIEN_DEMO_API_URL,
+    mqttUrl: env.NAVIEN_DEMO_MQTT_URL,
+    email: DEMO_EMAIL,
+    password: DEMO_PASSWORD,
+  };
+} else if (!real) {
   const { startSimulator } = require(built);
   const { parseArgs } = require(join(root, 'nodes', 'simulator', 'options.js'));
   const parsed = parseArgs([], {
@@ -53,12 +70,13 @@ if (!real) {
     NAVIEN_SIM_REST_PORT: String(port('NAVIEN_DEMO_REST_PORT', 18380)),
     NAVIEN_SIM_MQTT_PORT: String(port('NAVIEN_DEMO_MQTT_PORT', 18381)),
   });
-  sim = await startSimulator({
+  ownSim = await startSimulator({
     ...parsed.options,
     log: (line) => console.log(`[simulator] ${line}`),
   });
-  console.log(`Simulator: ${sim.apiUrl} and ${sim.mqttUrl} (login ${sim.email})`);
+  sim = ownSim;
 }
+if (sim) console.log(`Simulator: ${sim.apiUrl} and ${sim.mqttUrl} (login ${sim.email})`);
 
 // 2. A Node-RED user directory with this package linked in; the user's palette installs stay.
 mkdirSync(join(userDir, 'node_modules'), { recursive: true });
@@ -209,7 +227,7 @@ async function shutdown(code) {
     await new Promise((resolve) => child.once('exit', resolve));
     clearTimeout(killer);
   }
-  if (sim) await sim.close();
+  if (ownSim) await ownSim.close();
   process.exit(code);
 }
 child.on('exit', (code) => void shutdown(stopping ? 0 : (code ?? 1)));
