@@ -116,12 +116,14 @@ if (sim) {
 // afterwards the user's flow is kept. --reset writes it again.
 const flowFile = join(userDir, 'flows.json');
 const stateFile = join(userDir, 'demo-state.json');
-const COMMANDS = /^demo-(cmd|control|dash-(setpoint|temperature-cmd|mode|confirmed|current))/;
+const COMMANDS =
+  /^demo-(cmd|control|dash-(control|setpoint|temperature-cmd|mode|confirmed|current))/;
 const DEMO_ACCOUNT = 'demo-account';
 
 function demoParts() {
   const flow = readJson(join(root, 'examples', '00 - Simulator demo.json'));
   const dashboard = readJson(join(root, 'scripts', 'demo-dashboard.json'));
+  // The dashboard tab has its own status and control nodes, so it works without the demo tab.
   // The tank card is the Tank card example's template, placed in the demo's dashboard.
   const card = readJson(join(root, 'examples', '18 - Tank card.json')).find(
     (n) => n.type === 'ui-template',
@@ -134,9 +136,6 @@ function demoParts() {
     x: 460,
     y: 40,
   });
-  const status = flow.find((n) => n.id === 'demo-status');
-  status.wires[0].push('demo-dash-split', 'demo-dash-card', 'demo-dash-current');
-  flow.find((n) => n.id === 'demo-control').wires[0].push('demo-dash-confirmed');
   return { flow, dashboard };
 }
 
