@@ -164,6 +164,14 @@ export class DeviceStatusStream {
     this.onEmpty();
   }
 
+  /** The account is closing: every listener is dropped, timers and subscription go. */
+  dispose(): void {
+    if (this.listeners.size === 0) return;
+    for (const l of this.listeners) l.open = false;
+    this.listeners.clear();
+    this.stop();
+  }
+
   private stop(): void {
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = undefined;
