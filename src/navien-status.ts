@@ -57,6 +57,8 @@ function navienStatus(RED: NodeAPI): void {
     let account: NavienAccount | undefined;
     let stopStateListener: (() => void) | undefined;
     let retryTimer: NodeJS.Timeout | undefined;
+    /** The first start attempt: an input that arrives during it waits for it. */
+    let starting: Promise<void> = Promise.resolve();
     let lastMalformedWarning = 0;
     let closed = false;
 
@@ -212,17 +214,21 @@ function navienStatus(RED: NodeAPI): void {
 
     node.on('input', (msg: NavienInputMessage, _send, done) => {
       const run = async (): Promise<void> => {
+        await starting;
         if (!account || !stopStateListener)
           throw new NavienError('NAVIEN_MQTT_UNAVAILABLE', 'The status stream has not started yet');
-        if (account.connectionState !== 'connected') {
+        if (account.connectionState === 'auth-failed' || account.connectionState === 'closed') {
           throw new NavienError(
             'NAVIEN_MQTT_UNAVAILABLE',
-            'Not connected to the Navien MQTT service yet',
+            'Not connected to the Navien MQTT service',
           );
         }
+        // While (re)connecting the stream asks every heater for a status as soon as it is up, so
+        // an input then is already answered: only a connected stream needs to ask now.
+        const connected = account.connectionState === 'connected';
         const hasMsgDevice = msg.device !== undefined && msg.device !== null && msg.device !== '';
         if (!config.device?.trim() && !hasMsgDevice) {
-          await Promise.all([...followed.values()].map((f) => f.sub.requestNow()));
+          if (connected) await Promise.all([...followed.values()].map((f) => f.sub.requestNow()));
           return;
         }
         const mac = pickDeviceMac(config.device, msg.device, () =>
@@ -230,8 +236,9 @@ function navienStatus(RED: NodeAPI): void {
         );
         const entry = followed.get(mac);
         // A device this node does not follow yet is followed from now on (joining asks for a status).
-        if (entry) await entry.sub.requestNow();
-        else follow(await account.device(mac));
+        if (entry) {
+          if (connected) await entry.sub.requestNow();
+        } else follow(await account.device(mac));
       };
       run().then(
         () => done(),
@@ -259,7 +266,7 @@ function navienStatus(RED: NodeAPI): void {
       return;
     }
     show({ fill: 'yellow', shape: 'ring', text: text('status.connecting') });
-    void start();
+    starting = start();
   }
 
   RED.nodes.registerType('navien-status', NavienStatusNode);
