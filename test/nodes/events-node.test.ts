@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sinon from 'sinon';
-import { NavienAccount } from '../../src/navien/account';
 import { type Simulator, startSimulator } from '../../src/simulator';
 import eventsNode = require('../../src/navien-events');
 import statusNode = require('../../src/navien-status');
@@ -38,11 +37,6 @@ interface EventPayload {
 const payloadOf = (m: Msg) => m.payload as EventPayload;
 const eventsIn = (msgs: Msg[]) => msgs.map((m) => payloadOf(m).event);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Whether the account already offers the shared status stream (the "stream" branch). */
-const hasSharedStream =
-  typeof (NavienAccount.prototype as unknown as { subscribeStatus?: unknown }).subscribeStatus ===
-  'function';
 
 describe('navien-events in a real Node-RED runtime with the simulated cloud', function () {
   this.timeout(60_000);
@@ -343,12 +337,26 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
     });
   });
 
-  (hasSharedStream ? it : it.skip)(
-    '20 events nodes add no MQTT connection and no status request beyond a status node',
-    async function () {
-      const mac = macs()[0];
-      const baseline = countStatusRequests();
-      const statusOnly: FlowNode[] = [
+  it('20 events nodes beside a status node: one connection, one subscription, one status request per poll', async function () {
+    const mac = macs()[0];
+    const requests: number[] = [];
+    const subscriptions: string[] = [];
+    const stopPub = sim.broker.onPublish((p) => {
+      if (!p.topic.includes(mac)) return;
+      const body = JSON.parse(p.payload.toString()) as { request?: { command?: number } };
+      if (body.request?.command === 16777219) requests.push(Date.now());
+    });
+    const stopSub = sim.broker.onSubscribe((subs) =>
+      subscriptions.push(...subs.map((s) => s.topic).filter((t) => t.includes(mac))),
+    );
+    // Only the poll timers are faked; sockets, timeouts and the runtime keep real time.
+    const clock = sinon.useFakeTimers({
+      now: Date.now(),
+      toFake: ['setInterval', 'clearInterval'],
+      shouldAdvanceTime: false,
+    });
+    try {
+      const nodes: FlowNode[] = [
         ...catchNodes,
         accountConfig(sim.apiUrl, sim.mqttUrl),
         {
@@ -357,17 +365,12 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
           z: TAB,
           account: 'acc',
           device: mac,
-          interval: 300,
-          wires: [[]],
+          interval: 30,
+          wires: [['seen']],
         },
+        { id: 'seen', type: 'helper', z: TAB },
+        { id: 'out', type: 'helper', z: TAB },
       ];
-      await helper.load(NODES, statusOnly, creds());
-      await pause(2000);
-      baseline.stop();
-      await helper.unload();
-      await startRuntime();
-      const withEvents = countStatusRequests();
-      const nodes: FlowNode[] = [...statusOnly];
       for (let i = 0; i < 20; i++) {
         nodes.push({
           id: `ev${i}`,
@@ -375,15 +378,35 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
           z: TAB,
           account: 'acc',
           device: mac,
-          interval: 300,
-          wires: [[]],
+          // Slower polls than the status node's never add requests; `initial` proves each listens.
+          interval: i % 2 ? 30 : 300,
+          units: i % 3 ? 'auto' : 'C',
+          initial: true,
+          wires: [['out']],
         });
       }
       await helper.load(NODES, nodes, creds());
-      await pause(2000);
-      withEvents.stop();
+      const seen = collect(helper.getNode('seen'));
+      const out = collect(helper.getNode('out'));
+      const onlineEvents = () => out.filter((m) => payloadOf(m).event === 'online').length;
+      await waitFor(() => onlineEvents() === 20, {
+        timeout: 10_000,
+        what: 'every events node sees the first status',
+      });
+      assert.equal(sim.broker.connectionCount(), 1, 'one MQTT connection for the account');
+      assert.deepEqual(subscriptions, [`cmd/52/navilink-${mac}/#`], 'one subscription');
+      assert.equal(requests.length, 1, 'deploying 21 nodes asks once');
+      const firstEvents = out.length;
+      await clock.tickAsync(30_000);
+      await waitFor(() => seen.length === 2, { timeout: 10_000, what: 'the polled status' });
+      await pause(300);
+      assert.equal(requests.length, 2, 'one request per poll, not 21');
+      assert.equal(out.length, firstEvents, 'an unchanged status is no event');
       assert.equal(sim.broker.connectionCount(), 1);
-      assert.equal(withEvents.count(), baseline.count());
-    },
-  );
+    } finally {
+      clock.restore();
+      stopPub();
+      stopSub();
+    }
+  });
 });
