@@ -14,6 +14,7 @@ import {
   type Device,
   type NavienAccount,
   type StatusSubscription,
+  type StatusUpdate,
 } from './navien';
 import { attachAccount, requireAccount } from './node-red/account-ref';
 import {
@@ -99,15 +100,16 @@ export = function (RED: NodeAPI): void {
       node.status(badge);
     };
 
-    const send = (events: DetectedEvent[]): void => {
-      for (const { payload, status } of events) {
+    /** `cause`: the status update the events came from (none for `offline`). */
+    const send = (events: DetectedEvent[], cause?: StatusUpdate): void => {
+      for (const { payload } of events) {
         const msg: NodeMessage & { status?: unknown } = {
           topic: `navien/${payload.macAddress}/event/${payload.event}`,
           payload,
         };
         // The stream's status is frozen and shared by every node on the heater: each message
-        // gets its own shallow copy, as navien-status does.
-        if (status) msg.status = Object.assign({}, status);
+        // gets its own copy, as navien-status's payload does.
+        if (cause) msg.status = cause.copy();
         lastEvent = { name: payload.event, at: Date.parse(payload.at) };
         node.send(msg);
       }
@@ -158,7 +160,7 @@ export = function (RED: NodeAPI): void {
         intervalS,
         onStatus: (update) => {
           staleness.heard();
-          send(detector.status(update.status, update.receivedAt));
+          send(detector.status(update.status, update.receivedAt), update);
         },
         onMalformed: (reason) => {
           const now = Date.now();

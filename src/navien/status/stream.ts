@@ -11,6 +11,7 @@ import type { NavienMqtt } from '../mqtt/connection';
 import type { DeviceChannel, RawFeature, RawStatus } from '../mqtt/device-channel';
 import type { DeviceAddress } from '../mqtt/topics';
 import type { Logger } from '../types';
+import { copierFor } from './copier';
 
 /** One decoded status as every listener with the same unit setting receives it. */
 export interface StatusUpdate {
@@ -25,6 +26,8 @@ export interface StatusUpdate {
   raw: RawStatus;
   /** When the message arrived (epoch ms), stamped once per message. */
   receivedAt: number;
+  /** A fresh, unfrozen shallow copy of `status` (the status node's payload): cheap, see copier.ts. */
+  copy(): DecodedStatus;
 }
 
 export interface StatusListenerOptions {
@@ -239,12 +242,15 @@ export class DeviceStatusStream {
         },
       );
       // Frozen because it is shared: listeners copy it before handing it to a flow.
+      const frozen = Object.freeze(status);
+      const copier = copierFor(Object.keys(frozen));
       update = {
         macAddress: this.macAddress,
         deviceName: this.deviceName,
-        status: Object.freeze(status),
+        status: frozen,
         raw,
         receivedAt,
+        copy: () => copier(frozen) as DecodedStatus,
       };
       this.decoded.set(units, update);
     }
