@@ -53,9 +53,9 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
   beforeEach(async function () {
     userDir = mkdtempSync(join(tmpdir(), 'navien-events-'));
     helper.settings({ userDir });
-    for (const heater of sim.heaters.values()) {
-      heater.clearError();
-      heater.connected = true;
+    for (const mac of sim.heaters.keys()) {
+      sim.clearError(mac);
+      sim.setOnline(mac);
     }
     await startRuntime();
   });
@@ -334,6 +334,55 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
         [payloadOf(out[1]).event, payloadOf(out[1]).from, payloadOf(out[1]).to],
         ['online', 'offline', 'online'],
       );
+    });
+
+    it('offline when the cloud lists the heater as disconnected (reason cloud), online when it answers again', async function () {
+      const mac = macs()[0];
+      clock = sinon.useFakeTimers({
+        now: Date.now(),
+        shouldAdvanceTime: true,
+        toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+      });
+      const start = Date.now();
+      // The device list is checked every staleAfter (300 s) through the account's 60 s cache;
+      // statuses come every 30 s until the heater goes off line.
+      await helper.load(NODES, eventsFlow({ staleAfter: 300, interval: 30 }), creds());
+      const out = collect(helper.getNode('out'));
+      const statuses = collect(helper.getNode('statuses'));
+      const badges = () => statuses.map((s) => s.status as { fill: string; text: string });
+      await waitFor(() => badges().some((b) => /watching/.test(b.text)), {
+        timeout: 10_000,
+        what: 'connected',
+      });
+      await advance(200_000);
+      assert.deepEqual(eventsIn(out), [], 'a steady heater sends nothing');
+      sim.setOffline(mac); // silent on MQTT and listed with connected: 1
+      const wentOffline = Date.now();
+      await advance(start + 300_000 - Date.now() + 2_000);
+      await waitFor(() => out.length === 1, { timeout: 5_000, what: 'offline from the list' });
+      const off = payloadOf(out[0]);
+      assert.deepEqual(
+        [out[0].topic, off.event, off.reason, off.from, off.to],
+        [`navien/${mac}/event/offline`, 'offline', 'cloud', 'online', 'offline'],
+      );
+      assert.ok(Date.parse(String(off.lastStatusAt)) < wentOffline, 'lastStatusAt: its last word');
+      assert.equal(out[0].status, undefined, 'no status caused it');
+      await waitFor(() => badges().some((b) => b.fill === 'grey' && b.text === 'offline'), {
+        timeout: 5_000,
+        what: 'grey offline badge',
+      });
+      await advance(400_000);
+      assert.equal(out.length, 1, 'the silence that follows is the same offline, not a second');
+      sim.setOnline(mac);
+      await advance(31_000); // the next poll is answered
+      await waitFor(() => out.length === 2, { timeout: 10_000, what: 'online' });
+      const on = payloadOf(out[1]);
+      assert.deepEqual([on.event, on.from, on.to], ['online', 'offline', 'online']);
+      assert.equal((out[1].status as { macAddress: string }).macAddress, mac);
+      await waitFor(() => /^online \d\d:\d\d$/.test(badges()[badges().length - 1].text), {
+        timeout: 5_000,
+        what: 'badge "online HH:MM"',
+      });
     });
   });
 
