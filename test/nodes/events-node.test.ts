@@ -138,6 +138,7 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
     const status = msg.status as Record<string, unknown>;
     assert.equal(status.heatUpperUse, true, 'msg.status is the decoded status that caused it');
     assert.equal(status.macAddress, mac);
+    assert.ok(!Object.isFrozen(status), "msg.status is the message's own copy, not the stream's");
     await playStatus(mac, { ...quiet, heatUpperUse: 2 });
     await playStatus(mac, { ...quiet, heatUpperUse: 2 });
     await pause(500);
