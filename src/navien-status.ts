@@ -17,6 +17,7 @@ import { raiseError, reportError } from './node-red/report-error';
 import { okBadge, shortText } from './node-red/status-badge';
 import { parseInterval } from './node-red/status-options';
 import {
+  badgeRefreshMs,
   formatAge,
   StaleWatch,
   staleAfterMs,
@@ -73,15 +74,17 @@ function navienStatus(RED: NodeAPI): void {
       lastBadge = '';
       node.status(status);
     };
+    const staleMs = staleAfterMs(intervalS);
     const stale = new StaleWatch(
-      staleAfterMs(intervalS),
+      staleMs,
       (ageMs, everHeard) =>
         show({
           fill: 'grey',
           shape: 'ring',
           text: ownText(everHeard ? 'stale' : 'staleNever', { age: formatAge(ageMs) }),
         }),
-      statusNodeClock.current,
+      // Repeated while the silence lasts, so the age on the badge stays roughly current.
+      { clock: statusNodeClock.current, repeatMs: badgeRefreshMs(staleMs) },
     );
 
     /** With several heaters the badge says which one it shows. */

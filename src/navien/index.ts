@@ -33,5 +33,5 @@ export {
   DEFAULT_QUEUE_LIMIT_MS,
   type DeviceController,
 } from './control/controller';
-// navien-events (its stopgap status source goes once it runs on the account's stream)
+// navien-events: the detector that turns statuses into events (it reads the shared stream above)
 export * from './events';
