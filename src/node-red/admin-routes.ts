@@ -30,6 +30,17 @@ function packageVersion(): string {
   }
 }
 
+/** Node-RED's version: RED.version() (typed as a promise, a string at runtime: either works). */
+async function nodeRedVersion(RED: NodeAPI): Promise<string> {
+  const fromSettings = (RED.settings as { version?: unknown }).version;
+  try {
+    if (typeof RED.version === 'function') return String(await RED.version());
+  } catch {
+    // fall through to the settings
+  }
+  return typeof fromSettings === 'string' ? fromSettings : 'unknown';
+}
+
 /**
  * Editor support: the device dropdown of every device node asks the deployed account for its
  * devices, and the account dialog's "Copy diagnostics" asks for its diagnostics. Protected by
@@ -79,20 +90,17 @@ export function registerAdminRoutes(RED: NodeAPI): void {
     (req: Request, res: Response) => {
       const accountNode = deployedAccount(RED, req, res);
       if (!accountNode) return;
-      // Typed as a promise, a plain string at runtime: take either.
-      void Promise.resolve(RED.version())
-        .catch(() => 'unknown')
-        .then((nodeRedVersion) =>
-          res.json(
-            buildDiagnostics({
-              account: accountNode.account,
-              configError: accountNode.configError,
-              packageVersion: packageVersion(),
-              nodeRedVersion: String(nodeRedVersion),
-              errors: errorLog.recent(accountNode.id),
-            }),
-          ),
-        );
+      void nodeRedVersion(RED).then((version) =>
+        res.json(
+          buildDiagnostics({
+            account: accountNode.account,
+            configError: accountNode.configError,
+            packageVersion: packageVersion(),
+            nodeRedVersion: version,
+            errors: errorLog.recent(accountNode.id),
+          }),
+        ),
+      );
     },
   );
 }

@@ -11,10 +11,12 @@ export const MAX_TEXT = 300;
 const MAC = /\b[0-9a-f]{2}([:-]?)[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}\b/gi;
 const EMAIL = /[^\s@"'<>()[\]{},;:]+@[^\s@"'<>()[\]{},;:]+/g;
 /**
- * Long runs of token alphabet (JWT parts, AWS keys, refresh tokens): no word of a message is
- * that long. Dots and slashes end a run, so host names, paths and MQTT topics stay readable.
+ * Long runs of token alphabet (JWT parts, AWS keys, refresh tokens). Dots and slashes end a
+ * run, so host names, paths and MQTT topics stay readable; error codes (NAVIEN_…) and long
+ * kebab-case words are kept.
  */
-const TOKEN_LIKE = /[A-Za-z0-9_+=-]{24,}/g;
+const TOKEN_LIKE = /[A-Za-z0-9_+=-]{20,}/g;
+const WORDS = /^(?:[A-Z_]+|[a-z-]+)$/;
 
 /** "a4c1382f09be" → "********09be": enough to tell heaters apart in a report, not to address one. */
 export function maskMac(mac: string): string {
@@ -26,7 +28,7 @@ export function maskMac(mac: string): string {
 export function redactText(text: string, max = MAX_TEXT): string {
   const cleaned = text
     .replace(EMAIL, '<e-mail>')
-    .replace(TOKEN_LIKE, '<redacted>')
-    .replace(MAC, maskMac);
+    .replace(MAC, maskMac)
+    .replace(TOKEN_LIKE, (run) => (WORDS.test(run) ? run : '<redacted>'));
   return cleaned.length <= max ? cleaned : `${cleaned.slice(0, max)}…`;
 }
