@@ -665,5 +665,21 @@ describe('e2e: editor in a real browser (Chromium)', function () {
       assert.ok((JSON.parse(authed.body) as unknown[]).length > 0);
       assert.equal(pkg.name.length > 0, true);
     });
+
+    it('refuses an unauthenticated GET /navien/accounts/<id>/diagnostics (401)', async function () {
+      assert.ok(secured);
+      const path = `/navien/accounts/${ACCOUNT_ID}/diagnostics`;
+      const anonymous = await secured.request('GET', path, {
+        anonymous: true,
+        headers: { Accept: 'application/json' },
+      });
+      assert.equal(anonymous.status, 401);
+      const authed = await secured.get(path);
+      assert.equal(authed.status, 200, authed.body);
+      assert.equal(
+        (JSON.parse(authed.body) as { versions: { package: string } }).versions.package,
+        pkg.version,
+      );
+    });
   });
 });

@@ -189,6 +189,21 @@ describe('account diagnostics in a real Node-RED runtime with the simulated clou
     assert.deepEqual(leaked, [], 'diagnostics hold a secret or personal detail');
   });
 
+  it('shows the sign-in backoff after a rejected password', async function () {
+    await helper.load(NODES, flow(), { acc: { email: sim.email, password: 'not-the-password' } });
+    const caught = collect(helper.getNode('caught'));
+    await waitFor(() => caught.length >= 1, { timeout: 10_000, what: 'the sign-in error' });
+    const { text } = await diagnostics();
+    const d = JSON.parse(text) as Diagnostics;
+    assert.ok(d.session);
+    assert.equal(d.session.signedIn, false);
+    assert.equal(d.session.backoff?.state, 'auth-failed');
+    assert.equal(d.session.backoff?.code, 'NAVIEN_INVALID_CREDENTIALS');
+    assert.ok(d.session.backoff.retryInS > 14 * 60 && d.session.backoff.retryInS <= 15 * 60);
+    assert.ok(d.errors.some((e) => e.code === 'NAVIEN_INVALID_CREDENTIALS'));
+    assert.ok(!text.includes('not-the-password') && !text.includes(sim.email));
+  });
+
   it('shows why an account cannot work, and 404 for an account that is not deployed', async function () {
     const saved = { email: process.env.NAVIEN_EMAIL, password: process.env.NAVIEN_PASSWORD };
     delete process.env.NAVIEN_EMAIL;

@@ -51,9 +51,4 @@ export class ErrorLog {
   recent(accountId: string): LoggedError[] {
     return (this.rings.get(accountId) ?? []).map((e) => ({ ...e }));
   }
-
-  /** Forgets an account's errors (its config node was deleted). */
-  forget(accountId: string): void {
-    this.rings.delete(accountId);
-  }
 }
