@@ -7,6 +7,7 @@ import { NavienHttp } from './http';
 import { normalizeMac } from './mac';
 import { DeviceController, type ControllerOptions } from './control/controller';
 import { decodeEnergy, type DecodedEnergy } from './decode/energy';
+import { ConnectionLog } from './diagnostics/connection-log';
 import { NavienMqtt, type NavienMqttState } from './mqtt/connection';
 import { DeviceChannel } from './mqtt/device-channel';
 import { requestEnergyUsage, type EnergyQuery } from './mqtt/energy';
@@ -69,6 +70,10 @@ export class NavienAccount extends EventEmitter {
   readonly sessionId: string;
   readonly session: NavienSession;
   readonly api: NavienApi;
+  /** The REST client (read for its request counters). */
+  readonly http: NavienHttp;
+  /** Since when MQTT is up, how often it dropped and why (for diagnostics). */
+  readonly connectionLog = new ConnectionLog();
   private readonly logger: Logger;
   private readonly mqttBackoff: { initialMs?: number; maxMs?: number } | undefined;
   private readonly mqttReadyTimeoutMs: number;
@@ -90,11 +95,11 @@ export class NavienAccount extends EventEmitter {
     this.mqttBackoff = opts.mqttBackoff;
     this.mqttReadyTimeoutMs = opts.mqttReadyTimeoutMs ?? MQTT_READY_TIMEOUT_MS;
     this.deviceAnswerTimeoutMs = opts.deviceAnswerTimeoutMs;
-    const http = new NavienHttp({
+    const http = (this.http = new NavienHttp({
       baseUrl: this.apiUrl,
       logger: this.logger,
       ...(opts.requestTimeoutMs ? { timeoutMs: opts.requestTimeoutMs } : {}),
-    });
+    }));
     this.session = new NavienSession({
       http,
       email: opts.email,
@@ -126,6 +131,7 @@ export class NavienAccount extends EventEmitter {
       });
       // Every status/control node on the account listens to the one connection.
       mqtt.setMaxListeners(0);
+      this.connectionLog.watch(mqtt);
       // While MQTT is in use the AWS credentials must be renewed before they expire.
       mqtt.on('state', (event: { state: string }) => {
         this.session.setKeepFresh(event.state !== 'idle' && event.state !== 'closed');
@@ -149,6 +155,15 @@ export class NavienAccount extends EventEmitter {
       );
     mqtt.on('state', handler);
     return () => mqtt.off('state', handler);
+  }
+
+  /** The devices with a live status stream: listeners and the newest status time (diagnostics). */
+  statusStreams(): { macAddress: string; listeners: number; lastStatusAt?: number }[] {
+    return [...this.streams.values()].map((s) => ({
+      macAddress: s.macAddress,
+      listeners: s.listenerCount,
+      lastStatusAt: s.lastStatusAt,
+    }));
   }
 
   /** The account's devices (cached REST list). */

@@ -53,6 +53,8 @@ export class NavienApi {
   private readonly inFlight = new Map<string, Promise<Entry<unknown>>>();
   /** Bumped by invalidate() so answers already under way are not cached afterwards. */
   private generation = 0;
+  /** Counters for diagnostics: answers from the cache, cloud fetches, callers that joined one. */
+  readonly stats = { cacheHits: 0, fetches: 0, shared: 0 };
 
   constructor(opts: NavienApiOptions) {
     this.session = opts.session;
@@ -149,6 +151,12 @@ export class NavienApi {
     });
   }
 
+  /** The last device list fetched, however old, without any request (diagnostics). */
+  lastDeviceList(): { devices: readonly Device[]; fetchedAt: number } | undefined {
+    const entry = this.cache.get('device-list') as Entry<Device[]> | undefined;
+    return entry && { devices: entry.value, fetchedAt: entry.fetchedAt };
+  }
+
   /** Forgets every cached answer (calls already in flight are not cached either). */
   invalidate(): void {
     this.cache.clear();
@@ -178,10 +186,13 @@ export class NavienApi {
   ): Promise<Cached<T>> {
     const hit = this.cache.get(key) as Entry<T> | undefined;
     if (!opts.fresh && hit && this.now() - hit.fetchedAt < this.ttlMs) {
+      this.stats.cacheHits++;
       return { value: structuredClone(hit.value), fromCache: true, fetchedAt: hit.fetchedAt };
     }
     let pending = this.inFlight.get(key) as Promise<Entry<T>> | undefined;
-    if (!pending) {
+    if (pending) this.stats.shared++;
+    else {
+      this.stats.fetches++;
       const generation = this.generation;
       const started: Promise<Entry<T>> = fetch()
         .then((value) => {

@@ -45,6 +45,8 @@ const defaultSleep = (ms: number): Promise<void> =>
  */
 export class NavienHttp {
   readonly baseUrl: string;
+  /** Counters for diagnostics: attempts sent, retries among them, requests that failed. */
+  readonly stats = { requests: 0, retries: 0, failures: 0 };
   private readonly client: AxiosInstance;
   private readonly logger: Logger;
   private readonly maxAttempts: number;
@@ -77,11 +79,14 @@ export class NavienHttp {
   async request<T>(req: NavienRequest): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(req.signal, req);
+      this.stats.requests++;
+      if (attempt > 1) this.stats.retries++;
       try {
         return await this.once<T>(req);
       } catch (err) {
         const error = err as NavienError;
         const wait = this.retryDelay(error, attempt);
+        if (wait === undefined || wait > this.maxRetryWaitMs) this.stats.failures++;
         if (wait === undefined) throw error;
         if (wait > this.maxRetryWaitMs) {
           throw withRetryAfter(error, wait);

@@ -16,7 +16,9 @@ import {
   mergeRefresh,
   renewalDueAt,
   renewalPlan,
+  tokenExpiries,
   tokensFromSignIn,
+  type SessionTimeline,
 } from './session/tokens';
 import type { TokenStore } from './token-store';
 import { silentLogger, type AwsCredentials, type Logger, type SessionTokens } from './types';
@@ -68,6 +70,9 @@ export class NavienSession extends EventEmitter {
   private renewal?: Promise<SessionTokens>;
   private closed = false;
   private current: SessionState = { state: 'idle' };
+  /** Epoch ms of the last successful sign-in and refresh (diagnostics). */
+  private lastSignInAt?: number;
+  private lastRefreshAt?: number;
 
   constructor(opts: NavienSessionOptions) {
     super();
@@ -96,6 +101,12 @@ export class NavienSession extends EventEmitter {
 
   get state(): SessionState {
     return { ...this.current };
+  }
+
+  /** Times a bug report may show (no token values): expiries, last sign-in and refresh. */
+  get timeline(): SessionTimeline {
+    const { lastSignInAt, lastRefreshAt } = this;
+    return { ...tokenExpiries(this.#tokens), lastSignInAt, lastRefreshAt };
   }
 
   /** "O" (owner) once signed in; needed by the TOU call. */
@@ -299,6 +310,7 @@ export class NavienSession extends EventEmitter {
       return undefined;
     }
     const merged = mergeRefresh(old, data, this.now());
+    this.lastRefreshAt = this.now();
     await this.accept(merged);
     return merged;
   }
@@ -326,6 +338,7 @@ export class NavienSession extends EventEmitter {
     }
     this.throttle.signedIn();
     this.signIns++;
+    this.lastSignInAt = this.now();
     await this.accept(tokens);
     this.logger.info('Navien: signed in');
     return tokens;

@@ -1,6 +1,7 @@
 import type { Node, NodeAPI } from 'node-red';
 import type { NavienAccount } from '../navien/account';
 import { NavienError } from '../navien/errors';
+import { noteAccount } from './error-log';
 import type { AccountNode } from './types';
 
 /**
@@ -13,6 +14,7 @@ export function attachAccount(
   node: Node,
   accountId: string | undefined,
 ): { accountNode: AccountNode | null; release: () => void } {
+  if (accountId) noteAccount(node, accountId);
   const accountNode = accountId ? (RED.nodes.getNode(accountId) as AccountNode | null) : null;
   if (!accountNode) return { accountNode: null, release: () => undefined };
   accountNode.register(node);

@@ -239,6 +239,46 @@ describe('e2e: editor in a real browser (Chromium)', function () {
     assert.deepEqual(consoleErrors.slice(errorsBefore), []);
   });
 
+  it('the account dialog copies diagnostics: versions and state, no login, no full MAC', async function () {
+    const s = simulator();
+    const errorsBefore = consoleErrors.length;
+    const origin = rt().baseUrl.replace(/\/$/, '');
+    await context?.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+    await p().evaluate((id) => {
+      const red = (
+        window as unknown as { RED: { editor: { editConfig: (...a: unknown[]) => void } } }
+      ).RED;
+      red.editor.editConfig('', 'navien-account', id);
+    }, ACCOUNT_ID);
+    await p().click('#navien-account-diagnostics');
+    await p().waitForSelector('#navien-account-diagnostics-text', { state: 'visible' });
+    const shown = await p().locator('#navien-account-diagnostics-text').innerText();
+    const hint = await p().locator('#navien-account-diagnostics-hint').innerText();
+    const copied = await p().evaluate(() => navigator.clipboard.readText().catch(() => ''));
+    await p().screenshot({ path: join(ARTIFACTS, 'account-diagnostics.png') });
+    await p().click('#node-config-dialog-cancel');
+    await p().waitForSelector('#navien-account-diagnostics', { state: 'detached' });
+
+    const report = JSON.parse(shown) as {
+      versions: { package: string; nodeRed: string; node: string };
+      account: { endpoints: string };
+      session: { state: string } | null;
+    };
+    assert.equal(report.versions.package, pkg.version);
+    assert.match(report.versions.nodeRed, /^\d+\.\d+\.\d+/);
+    assert.match(report.versions.node, /^v\d+/);
+    assert.equal(report.account.endpoints, 'custom');
+    assert.ok(report.session, 'no session part: the account did not start');
+    // The clipboard holds the same text when the browser grants it; otherwise the user copies
+    // the shown text, and the hint says so.
+    if (copied) assert.equal(copied, shown);
+    else assert.match(hint, /select/i);
+    for (const secret of [s.email, s.password, ...s.heaters.keys()]) {
+      assert.ok(!shown.includes(secret), 'diagnostics show a login or a full MAC');
+    }
+    assert.deepEqual(consoleErrors.slice(errorsBefore), []);
+  });
+
   for (const type of flowNodeTypes()) {
     it(`${type}: the edit dialog opens, shows its fields, raises no console error`, async function () {
       const errorsBefore = consoleErrors.length;
@@ -624,6 +664,22 @@ describe('e2e: editor in a real browser (Chromium)', function () {
       assert.equal(authed.status, 200, authed.body);
       assert.ok((JSON.parse(authed.body) as unknown[]).length > 0);
       assert.equal(pkg.name.length > 0, true);
+    });
+
+    it('refuses an unauthenticated GET /navien/accounts/<id>/diagnostics (401)', async function () {
+      assert.ok(secured);
+      const path = `/navien/accounts/${ACCOUNT_ID}/diagnostics`;
+      const anonymous = await secured.request('GET', path, {
+        anonymous: true,
+        headers: { Accept: 'application/json' },
+      });
+      assert.equal(anonymous.status, 401);
+      const authed = await secured.get(path);
+      assert.equal(authed.status, 200, authed.body);
+      assert.equal(
+        (JSON.parse(authed.body) as { versions: { package: string } }).versions.package,
+        pkg.version,
+      );
     });
   });
 });

@@ -264,6 +264,8 @@ for (const [key, table] of Object.entries(ENUM_FIELDS)) rule([key], { names: tab
 rule(DEVICE_BOOL_FIELDS, {});
 // errorText follows errorCode (present key, any value).
 rule(['errorCode'], {});
+/** Every raw key the decoder has a rule or a place for (README's field table is checked against it). */
+export const KNOWN_STATUS_KEYS: readonly string[] = [...new Set([...RULES.keys(), ...PLACED])];
 const NAME_KEYS = new Map(Object.keys(ENUM_FIELDS).map((key) => [key, `${key}Name`]));
 const DEVICE_BOOLS = new Set<string>(DEVICE_BOOL_FIELDS);
 

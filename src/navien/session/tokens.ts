@@ -26,6 +26,23 @@ export function awsExpired(t: SessionTokens, now: number): boolean {
   return due !== undefined && now >= due;
 }
 
+/** What a bug report may show of a session: times only, never a token (epoch ms). */
+export interface SessionTimeline {
+  /** When the access token expires (as issued, without our renewal margin). */
+  accessExpiresAt?: number;
+  awsExpiresAt?: number;
+  lastSignInAt?: number;
+  lastRefreshAt?: number;
+}
+
+/** The expiry times of `t` as issued. */
+export function tokenExpiries(t: SessionTokens | undefined): SessionTimeline {
+  if (!t) return {};
+  const access = { accessExpiresAt: t.issuedAt + t.authenticationExpiresIn * 1000 };
+  if (t.authorizationExpiresIn === undefined) return access;
+  return { ...access, awsExpiresAt: t.awsIssuedAt + t.authorizationExpiresIn * 1000 };
+}
+
 /** AWS credentials need a full sign-in; an expired JWT only a refresh. */
 export function renewalPlan(t: SessionTokens | undefined, now: number): Renewal {
   if (!t || awsExpired(t, now)) return 'sign-in';

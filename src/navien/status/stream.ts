@@ -101,6 +101,11 @@ export class DeviceStatusStream {
     return this.listeners.size;
   }
 
+  /** When the newest status arrived (epoch ms), if one did since the stream started. */
+  get lastStatusAt(): number | undefined {
+    return this.latestRaw ? this.latestAt : undefined;
+  }
+
   /** Later subscribers may know the name when the first only had an address. */
   nameDevice(name: string): void {
     if (name && name !== this.deviceName) this.deviceName = name;
