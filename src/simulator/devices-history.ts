@@ -7,12 +7,6 @@ import { clientResponseTopic } from '../navien/mqtt/topics';
 import { ProgramCommand, ProgramTopics } from '../navien/protocol/programs';
 import type { Heater } from './heater';
 
-/** Request suffixes (after `cmd/52/navilink-<mac>/`) this file answers. */
-export const HISTORY_SUFFIXES: readonly string[] = [
-  ProgramTopics.energyMonthly.request,
-  ProgramTopics.diagnostics.request,
-];
-
 /** `cmd/<type>/<homeSeq>/<userSeq>/<clientId>/res/td/rd`. */
 const COUNTERS_REPLY = /^cmd\/\d+\/[^/]+\/[^/]+\/[^/]+\/res\/td\/rd$/;
 

@@ -75,6 +75,40 @@ describe('account: monthly energy and installer counters over the shared connect
     assert.ok(got.years[0].totals.totalWh > 0);
   });
 
+  it('the simulated cloud sends the counters only on the five-segment reply topic (§9.4)', async function () {
+    const [a] = devices;
+    const clientTopic = `cmd/52/${account.clientId}/res/td/rd`;
+    const heard: string[] = [];
+    await account.withMqtt(async () => {
+      const stop = account.mqtt.subscribe(clientTopic, (topic) => heard.push(topic));
+      try {
+        await account.mqtt.whenSubscribed(clientTopic);
+        const before = sim.deviceHost.answered.get('st/td/rd') ?? 0;
+        const requestTopic = `cmd/52/navilink-${a.macAddress}/st/td/rd`;
+        await account.mqtt.publish(requestTopic, {
+          clientID: account.clientId,
+          sessionID: account.sessionId,
+          protocolVersion: 2,
+          requestTopic,
+          responseTopic: clientTopic,
+          request: {
+            command: 16777228,
+            deviceType: 52,
+            macAddress: a.macAddress,
+            additionalValue: a.additionalValue,
+          },
+        });
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        assert.deepEqual(heard, []);
+        assert.equal(sim.deviceHost.answered.get('st/td/rd') ?? 0, before);
+      } finally {
+        stop();
+      }
+    });
+    // The five-segment form is answered.
+    assert.ok((await account.installerCounters(a)).counters.heatPumpWh! > 0);
+  });
+
   it('gives NAVIEN_TIMEOUT when the heater does not answer', async function () {
     const [a] = devices;
     sim.heaters.get(a.macAddress)!.connected = false;
