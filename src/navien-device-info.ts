@@ -11,7 +11,8 @@ export = function (RED: NodeAPI): void {
       const target = await device();
       const { value, fromCache } = await account.api.deviceInfo(target, { fresh });
       msg.topic = `navien/${target.macAddress}/info`;
-      msg.payload = value;
+      // /device/info has no error block (§9.8): the last reported error comes from the list entry.
+      msg.payload = { ...value, lastError: target.lastError };
       msg.fromCache = fromCache;
       return {
         messages: msg,

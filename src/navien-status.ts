@@ -14,6 +14,7 @@ import { attachAccount, requireAccount } from './node-red/account-ref';
 import { pickDeviceMac } from './node-red/device-target';
 import { commonText } from './node-red/i18n';
 import { raiseError, reportError } from './node-red/report-error';
+import { offlineBadgeText, offlineNotice } from './node-red/offline-notice';
 import { okBadge, shortText } from './node-red/status-badge';
 import { parseInterval } from './node-red/status-options';
 import {
@@ -41,6 +42,8 @@ interface Followed {
   sub: StatusSubscription;
   /** The last status this node sent (frozen and shared, so keeping it costs nothing). */
   lastSent?: StatusUpdate['status'];
+  /** The one-time "offline" message was sent for this heater. */
+  offlineAnnounced?: boolean;
 }
 
 /** Tests replace the clock behind the stale badge (see test/nodes/status-node.test.ts). */
@@ -122,7 +125,14 @@ function navienStatus(RED: NodeAPI): void {
       const offline = [...followed.values()].filter((f) => !f.device.connected);
       if (offline.length === 0 || account?.connectionState !== 'connected') return;
       if (followed.size === 1) {
-        show({ fill: 'grey', shape: 'ring', text: text('status.deviceOffline') });
+        const device = offline[0].device;
+        show({
+          fill: 'grey',
+          shape: 'ring',
+          text: offlineBadgeText(device, text('status.deviceOffline'), (code) =>
+            ownText('offlineError', { code }),
+          ),
+        });
         return;
       }
       const first = offline[0].device;
@@ -136,6 +146,15 @@ function navienStatus(RED: NodeAPI): void {
               })
             : ownText('offlineMany', { count: offline.length }),
       });
+    };
+
+    /** Once per heater: the cloud lists it as offline, with its last reported fault if any. */
+    const announceOffline = (): void => {
+      for (const entry of followed.values()) {
+        if (entry.device.connected || entry.offlineAnnounced) continue;
+        entry.offlineAnnounced = true;
+        node.send(offlineNotice(entry.device));
+      }
     };
 
     const onConnectionState = (event: ConnectionStateChange): void => {
@@ -205,6 +224,7 @@ function navienStatus(RED: NodeAPI): void {
           onConnectionState({ state: account.connectionState });
         }
         for (const device of devices) follow(device);
+        announceOffline();
         showOffline();
       } catch (err) {
         if (closed) return;
@@ -241,7 +261,10 @@ function navienStatus(RED: NodeAPI): void {
         // A device this node does not follow yet is followed from now on (joining asks for a status).
         if (entry) {
           if (connected) await entry.sub.requestNow();
-        } else follow(await account.device(mac));
+        } else {
+          follow(await account.device(mac));
+          announceOffline();
+        }
       };
       run().then(
         () => done(),

@@ -6,11 +6,19 @@ import { NavienError, toNavienError } from './errors';
 import { NavienHttp } from './http';
 import { normalizeMac } from './mac';
 import { DeviceController, type ControllerOptions } from './control/controller';
-import { decodeEnergy, type DecodedEnergy } from './decode/energy';
+import { decodeEnergy, type DecodedEnergy, type EnergyTotals } from './decode/energy';
+import { decodeInstallerCounters, type InstallerCounters } from './decode/counters';
+import {
+  decodeEnergyHistory,
+  decodeLifetime,
+  type DecodedEnergyHistory,
+} from './decode/energy-history';
+import type { EnergyHistoryQuery } from './energy-history-request';
 import { ConnectionLog } from './diagnostics/connection-log';
 import { NavienMqtt, type NavienMqttState } from './mqtt/connection';
 import { DeviceChannel } from './mqtt/device-channel';
 import { requestEnergyUsage, type EnergyQuery } from './mqtt/energy';
+import { requestEnergyHistory, requestInstallerCounters } from './mqtt/history';
 import type { DeviceAddress } from './mqtt/topics';
 import { NavienSession } from './session';
 import {
@@ -195,18 +203,48 @@ export class NavienAccount extends EventEmitter {
     return stream.add(opts);
   }
 
-  /** The device's daily energy use for `query` (one MQTT round trip), decoded. */
-  async energyUsage(device: DeviceAddress, query: EnergyQuery): Promise<DecodedEnergy> {
+  /**
+   * The device's daily energy use for `query` (one MQTT round trip), decoded, with the heater's
+   * lifetime totals from the answer's `total` block (null when it sent none).
+   */
+  async energyUsage(
+    device: DeviceAddress,
+    query: EnergyQuery,
+  ): Promise<DecodedEnergy & { lifetime: EnergyTotals | null }> {
     const address = this.addressOf(device);
     const raw = await this.withMqtt(() =>
-      requestEnergyUsage(
+      requestEnergyUsage(this.mqtt, this.ids(), address, query, this.deviceAnswerTimeoutMs),
+    );
+    return { ...decodeEnergy(raw, query.year, query.months), lifetime: decodeLifetime(raw) };
+  }
+
+  /** Twelve months per year of `query.years` (§9.3 monthly query), with the lifetime totals. */
+  async energyHistory(
+    device: DeviceAddress,
+    query: EnergyHistoryQuery,
+  ): Promise<DecodedEnergyHistory> {
+    const address = this.addressOf(device);
+    const raw = await this.withMqtt(() =>
+      requestEnergyHistory(this.mqtt, this.ids(), address, query, this.deviceAnswerTimeoutMs),
+    );
+    return decodeEnergyHistory(raw, query.years);
+  }
+
+  /** The installer counters (§9.4): lifetime energy, run hours, starts, fault counts. */
+  async installerCounters(
+    device: DeviceAddress & { homeSeq?: number | null },
+  ): Promise<InstallerCounters> {
+    const address = this.addressOf(device);
+    const raw = await this.withMqtt(() =>
+      requestInstallerCounters(
         this.mqtt,
-        { clientId: this.clientId, sessionId: this.sessionId },
+        this.ids(),
         address,
-        query,
+        device.homeSeq ?? null,
+        this.deviceAnswerTimeoutMs,
       ),
     );
-    return decodeEnergy(raw, query.year, query.months);
+    return decodeInstallerCounters(raw);
   }
 
   /** A command queue for one node; close() it from the node's close handler. */
@@ -226,6 +264,10 @@ export class NavienAccount extends EventEmitter {
       clientId: this.clientId,
       sessionId: this.sessionId,
     });
+  }
+
+  private ids(): { clientId: string; sessionId: string } {
+    return { clientId: this.clientId, sessionId: this.sessionId };
   }
 
   private addressOf(device: Partial<DeviceAddress> & { macAddress: string }): DeviceAddress {

@@ -19,11 +19,14 @@ export {
   type NavienErrorCode,
   type NavienErrorInfo,
 } from './errors';
-export type { Device, Logger } from './types';
+export type { Device, LastError, Logger } from './types';
 export type { TokenStore } from './token-store';
 export { decodeStatus, summarizeStatus, type DecodedStatus } from './decode/status';
 export { decodeFeature } from './decode/feature';
-export type { DecodedEnergy } from './decode/energy';
+export type { DecodedEnergy, EnergyTotals } from './decode/energy';
+export type { DecodedEnergyHistory, EnergyYear } from './decode/energy-history';
+export type { CounterUnit, InstallerCounters } from './decode/counters';
+export { parseEnergyHistoryRequest, type EnergyHistoryQuery } from './energy-history-request';
 export type { UnitChoice } from './decode/units';
 export { parseEnergyRequest } from './energy-request';
 export type { EnergyQuery } from './mqtt/energy';

@@ -5,6 +5,7 @@
 import { Command, PROTOCOL_VERSION } from '../navien/mqtt/envelope';
 import { clientResponseTopic, responseTopic as ackTopic } from '../navien/mqtt/topics';
 import { NWP500_DEVICE_TYPE } from '../navien/constants';
+import { answerHistory } from './devices-history';
 import type { Heater } from './heater';
 
 /** The part of the simulator broker (broker.ts) this module needs. */
@@ -43,7 +44,7 @@ interface Envelope {
 }
 
 const TOPIC =
-  /^cmd\/52\/navilink-([0-9a-f]{12})\/(st|st\/did|ctrl|st\/energy-usage-daily-query\/rd)$/;
+  /^cmd\/52\/navilink-([0-9a-f]{12})\/(st|st\/did|ctrl|st\/energy-usage-daily-query\/rd|st\/energy-usage-monthly-query\/rd|st\/td\/rd)$/;
 const ENERGY_SUFFIX = 'energy-usage-daily-query/rd';
 
 function parseEnvelope(payload: Buffer): Envelope | null {
@@ -130,6 +131,21 @@ export function attachHeaters(
       if (!result.ok) log(`${mac}: refused ${mode || env.request.command}: ${result.reason}`);
       // The device confirms a command by sending its (possibly unchanged) status.
       reply(ack, { status: heater.status() });
+    } else if (
+      answerHistory(
+        heater,
+        {
+          suffix,
+          clientId: env.clientID,
+          deviceType,
+          responseTopic: env.responseTopic,
+          request: env.request,
+        },
+        reply,
+        log,
+      )
+    ) {
+      // monthly energy or installer counters (devices-history.ts)
     } else {
       log(`${mac}: ignored command ${env.request.command} on ${suffix}`);
     }

@@ -12,6 +12,13 @@ import { CONTROL_MODES } from '../navien/protocol/commands';
 import { applyControl, type ControlResult } from './heater-control';
 import { advance, decideHeating, energyUsage, startDraw } from './heater-physics';
 import {
+  installerCounters,
+  lifetime,
+  monthlyUsage,
+  type HistorySource,
+  type MonthlyAnswer,
+} from './heater-history';
+import {
   initialState,
   type EnergyAnswer,
   type HeaterOptions,
@@ -121,6 +128,25 @@ export class Heater {
    * seed-derived history so charts are not empty; days after "now" are zero.
    */
   energyUsage(year: number, months: readonly number[]): EnergyAnswer {
-    return energyUsage(this.state, year, months);
+    // `total` is the heater's lifetime count, not the sum of the months asked (§9.3).
+    return { ...energyUsage(this.state, year, months), total: lifetime(this.history()).total };
+  }
+
+  /** Twelve month sums per year of `years` (§9.3.2), from the same days as energyUsage. */
+  energyHistory(years: readonly number[]): MonthlyAnswer {
+    return monthlyUsage(this.history(), years);
+  }
+
+  /** The installer counters (§9.4), consistent with the lifetime `total`. */
+  installerCounters(): ReturnType<typeof installerCounters> {
+    return installerCounters(this.history(), this.state.errorCode);
+  }
+
+  private history(): HistorySource {
+    return {
+      daily: (year, months) => energyUsage(this.state, year, months),
+      startTime: this.state.startTime,
+      now: this.state.clock,
+    };
   }
 }

@@ -4,6 +4,7 @@
  */
 import { startBroker, type TestBroker } from './broker';
 import { attachHeaters, type DeviceHost } from './devices';
+import { errorBlock } from './device-error';
 import { Heater } from './heater';
 import { adminRoute, heaterControls, type HeaterControls } from './heater-admin';
 import {
@@ -107,6 +108,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const first = heaters.values().next();
   if (!first.done && faults.errorCode)
     first.value.injectError(faults.errorCode, faults.subErrorCode ?? 0);
+  // The cloud keeps the fault in the device list too, readable while the heater is offline.
+  if (faults.errorCode && entries[0]) entries[0].error = errorBlock(faults.errorCode, Date.now());
 
   const rest = await startRestServer({
     host,

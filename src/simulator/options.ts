@@ -22,7 +22,7 @@ Faults:
   --slow-ms <ms>           delay every REST answer                     [NAVIEN_SIM_SLOW_MS]
   --drop-mqtt-every <s>    disconnect every MQTT client every s seconds [NAVIEN_SIM_DROP_MQTT_EVERY]
   --refuse-upgrades        refuse MQTT WebSocket upgrades with 403     [NAVIEN_SIM_REFUSE_UPGRADES=1]
-  --error-code <n[:sub]>   first heater shows error E<n> (e.g. 799 = leak) [NAVIEN_SIM_ERROR_CODE]
+  --error-code <n[:sub]>   first heater shows E<n> (799 = leak), also in the device list [NAVIEN_SIM_ERROR_CODE]
   --help                   show this text
 `;
 
