@@ -2,10 +2,20 @@
  * Reads sample payloads from the shared protocol reference and the reference library's
  * crosscheck fixtures where they live (never copied into this repository).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-const PROTOCOL_DIR = process.env.NAVIEN_PROTOCOL_DIR ?? '/work/shared/protocol';
+/**
+ * The shared protocol folder: NAVIEN_PROTOCOL_DIR, else `shared/protocol` beside the checkout
+ * (where CI puts it), else the workplace's copy.
+ */
+export const PROTOCOL_DIR =
+  [
+    process.env.NAVIEN_PROTOCOL_DIR,
+    path.join(__dirname, '..', '..', '..', 'shared', 'protocol'),
+    '/work/shared/protocol',
+  ].find((dir): dir is string => !!dir && existsSync(path.join(dir, 'NAVIEN-PROTOCOL.md'))) ??
+  path.join(__dirname, '..', '..', '..', 'shared', 'protocol');
 
 /** The first ```json block after the heading that starts with `heading` (e.g. "#### 9.1.2 "). */
 export function protocolSample(heading: string): Record<string, unknown> {

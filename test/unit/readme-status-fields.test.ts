@@ -7,9 +7,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeStatus, KNOWN_STATUS_KEYS } from '../../src/navien/decode/status';
 import { Heater } from '../../src/simulator/heater';
+import { PROTOCOL_DIR } from '../support/protocol-samples';
 
 const ROOT = join(__dirname, '..', '..');
-const FIXTURE = '/work/shared/protocol/crosscheck-fixtures/status-upstream.json';
+const FIXTURE = join(PROTOCOL_DIR, 'crosscheck-fixtures', 'status-upstream.json');
 /** What the status node adds after decoding (src/navien/status/stream.ts). */
 const TAIL = { macAddress: 'a4c1382f09be', deviceName: 'Garage HPWH', receivedAt: 'now' };
 
