@@ -35,3 +35,12 @@ export {
 } from './control/controller';
 // navien-events (its stopgap status source goes once it runs on the account's stream)
 export * from './events';
+// The heater's own programs: weekly schedule (navien-schedule) and TOU write (navien-tou)
+export {
+  parseScheduleAction,
+  runScheduleAction,
+  type ScheduleAction,
+  type ScheduleOutput,
+} from './program/schedule-action';
+export { parseTouAction, type TouAction } from './program/tou-action';
+export { decodeTouProgram } from './program/tou-echo';
