@@ -5,6 +5,7 @@
 import { startBroker, type TestBroker } from './broker';
 import { attachHeaters, type DeviceHost } from './devices';
 import { Heater } from './heater';
+import { attachPrograms, type ProgramHost } from './program-host';
 import {
   controllerSerialFor,
   DEMO_EMAIL,
@@ -15,6 +16,7 @@ import {
 } from './rest-server';
 
 export { Heater } from './heater';
+export { programsOf, type HeaterPrograms } from './heater-programs';
 export { DEMO_EMAIL, DEMO_PASSWORD } from './rest-server';
 
 export interface SimulatorFaults {
@@ -64,6 +66,8 @@ export interface Simulator {
   readonly rest: RestServer;
   readonly broker: TestBroker;
   readonly deviceHost: DeviceHost;
+  /** Answers the weekly-program and TOU requests (program-host.ts). */
+  readonly programHost: ProgramHost;
   close(): Promise<void>;
 }
 
@@ -117,6 +121,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     throw err;
   }
   const deviceHost = attachHeaters(broker, heaters, { speed: opts.speed ?? 1, log: opts.log });
+  const programHost = attachPrograms(broker, heaters, { log: opts.log });
 
   const timers: NodeJS.Timeout[] = [];
   const every = (seconds: number | undefined, fn: () => void): void => {
@@ -144,10 +149,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     rest,
     broker,
     deviceHost,
+    programHost,
     close() {
       closed ??= (async () => {
         for (const timer of timers) clearInterval(timer);
         deviceHost.stop();
+        programHost.stop();
         await Promise.allSettled([broker.close(), rest.close()]);
       })();
       return closed;
