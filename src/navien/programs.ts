@@ -11,7 +11,7 @@ import { withClientExchange, type ClientExchange, type ClientReply } from './mqt
 import type { DeviceAddress } from './mqtt/topics';
 import { readRawSchedule, sameSchedule, type RawScheduleProgram } from './program/schedule';
 import { scheduleWriteFields } from './program/schedule-input';
-import { readRawTou, touEchoMatches } from './program/tou-echo';
+import { touEchoMatches } from './program/tou-echo';
 import { touWriteFields, type RawTouProgram } from './program/tou-write';
 import { ProgramCommand, ProgramTopics } from './protocol/programs';
 
@@ -62,8 +62,10 @@ export function readSchedule(link: ProgramLink, timeoutMs: number): Promise<RawS
 }
 
 /**
- * Replaces the whole program and resolves with what the heater then holds. Confirmed by the
+ * Replaces the whole program and resolves with it once the heater holds it: confirmed by the
  * write's echo, else (echo lost or different) by reading the program back, as §9.1 advises.
+ * The program comes back in the order it was sent (the heater's order is not guaranteed), so
+ * entry numbers in the output are the ones the flow wrote.
  */
 export function writeSchedule(
   link: ProgramLink,
@@ -83,11 +85,9 @@ export function writeSchedule(
       scheduleWriteFields(program),
     );
     const echoDeadline = start + Math.min(ECHO_WAIT_MAX_MS, timeoutMs / 2);
-    const echoed = await ex.wait(matching, echoDeadline);
-    if (echoed) return echoed;
+    if (await ex.wait(matching, echoDeadline)) return program;
     await askForSchedule(ex);
-    const readBack = await ex.wait(matching, deadline);
-    if (readBack) return readBack;
+    if (await ex.wait(matching, deadline)) return program;
     throw new NavienError(
       'NAVIEN_TIMEOUT',
       `The heater ${link.device.macAddress} did not confirm the weekly program within ${seconds(timeoutMs)} s; it may have kept its old program (read it to check)`,
@@ -96,8 +96,8 @@ export function writeSchedule(
 }
 
 /**
- * Sends the TOU plan with the controller serial (§9.2) and resolves with the plan the heater
- * echoed, once that echo equals what was sent.
+ * Sends the TOU plan with the controller serial (§9.2) and resolves with it (in the order sent)
+ * once the heater's echo equals it as a set.
  */
 export function writeTou(
   link: ProgramLink,
@@ -111,16 +111,16 @@ export function writeTou(
   return withClientExchange(link.mqtt, link.ids, link.device, [reply], async (ex) => {
     const deadline = Date.now() + timeoutMs;
     await ex.send(ProgramCommand.TOU_WRITE, ProgramTopics.touWrite, fields);
-    const echo = await ex.wait(
-      (r) => (r.suffix === reply && touEchoMatches(program, r.response) ? r.response : undefined),
+    const echoed = await ex.wait(
+      (r) => (r.suffix === reply && touEchoMatches(program, r.response) ? true : undefined),
       deadline,
     );
-    if (!echo) {
+    if (!echoed) {
       throw new NavienError(
         'NAVIEN_TIMEOUT',
         `The heater ${link.device.macAddress} did not confirm the TOU plan within ${seconds(timeoutMs)} s`,
       );
     }
-    return readRawTou(echo);
+    return program;
   });
 }
