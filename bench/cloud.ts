@@ -17,7 +17,15 @@ export type CloudRequest =
 
 /** Child -> parent. */
 export type CloudReply =
-  | { type: 'ready'; apiUrl: string; mqttUrl: string; mac: string; payloadBytes: number }
+  | {
+      type: 'ready';
+      apiUrl: string;
+      mqttUrl: string;
+      mac: string;
+      /** A second heater, followed by the fan-out flow's ten status nodes. */
+      fanMac: string;
+      payloadBytes: number;
+    }
   | { type: 'subscribed' }
   | { type: 'published'; count: number; ms: number }
   | { type: 'error'; message: string };
@@ -70,7 +78,7 @@ async function main(): Promise<void> {
   process.on('disconnect', () => void shutdown(0));
 
   try {
-    rest = await startRestServer({ host: HOST, port: 0, devices: 1 });
+    rest = await startRestServer({ host: HOST, port: 0, devices: 2 });
     broker = await startBroker({ host: HOST, port: 0 });
     broker.onSubscribe((subs) => {
       for (const sub of subs) subscribed.add(sub.topic);
@@ -126,6 +134,7 @@ async function main(): Promise<void> {
       apiUrl: rest.url,
       mqttUrl: broker.url,
       mac,
+      fanMac: generatedMac(1),
       payloadBytes: payload.length,
     });
   } catch (err) {

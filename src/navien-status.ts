@@ -98,7 +98,7 @@ function navienStatus(RED: NodeAPI): void {
       }
       // The decoded status is shared by every node on this heater and frozen: each message gets
       // its own shallow copy, so a flow that edits msg.payload changes only its own message.
-      const payload: Record<string, unknown> = Object.assign({}, status);
+      const payload = update.copy();
       const msg: NodeMessage & { raw?: unknown } = {
         topic: `navien/${update.macAddress}/status`,
         payload,

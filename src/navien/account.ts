@@ -367,6 +367,7 @@ export class NavienAccount extends EventEmitter {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const stream of this.streams.values()) stream.dispose();
     this.streams.clear();
     this.session.close();
     if (this.mqttClient) await this.mqttClient.close();

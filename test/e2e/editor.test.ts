@@ -70,6 +70,18 @@ function demoFlow(
   return { flow: kept, dropped };
 }
 
+/** The parts of the editor's global RED these tests call (typed for the page scripts). */
+interface RedPage {
+  nodes: {
+    node: (id: string) => unknown;
+    filterNodes: (filter: { type: string }) => { id: string; account: string }[];
+    remove: (id: string) => unknown;
+  };
+  editor: { edit: (node: unknown) => void };
+  view: { redraw: (full: boolean) => void };
+  sidebar: { help: { show: (type: string) => void } };
+}
+
 describe('e2e: editor in a real browser (Chromium)', function () {
   this.timeout(300_000);
   let sim: Simulator | undefined;
@@ -92,6 +104,15 @@ describe('e2e: editor in a real browser (Chromium)', function () {
   const simulator = (): Simulator => {
     if (!sim) throw new Error('simulator did not start');
     return sim;
+  };
+  const norm = (mac: string): string => mac.replace(/[^0-9a-f]/gi, '').toLowerCase();
+  /** Opens a node's edit dialog and waits until its Device row (if any) is built. */
+  const openDialog = async (nodeId: string): Promise<void> => {
+    await p().evaluate((id) => {
+      const red = (window as unknown as { RED: RedPage }).RED;
+      red.editor.edit(red.nodes.node(id));
+    }, nodeId);
+    await p().waitForSelector('#node-dialog-ok', { state: 'visible' });
   };
 
   before(async function () {
@@ -153,6 +174,15 @@ describe('e2e: editor in a real browser (Chromium)', function () {
     await runtime?.stop();
     await sim?.close();
     if (profileDir) removeTempDir(profileDir);
+  });
+
+  afterEach(async function () {
+    // A failed dialog test must not leave its dialog open for the next test.
+    const cancel = page?.locator('#node-dialog-cancel');
+    if (cancel && (await cancel.isVisible())) {
+      await cancel.click();
+      await p().waitForSelector('#node-dialog-ok', { state: 'detached' });
+    }
   });
 
   it('the palette shows the Navien category with every node', async function () {
@@ -279,6 +309,167 @@ describe('e2e: editor in a real browser (Chromium)', function () {
     await p().screenshot({ path: join(ARTIFACTS, `device-dropdown-${type}.png`) });
     await p().click('#node-dialog-cancel');
     await p().waitForSelector('#node-dialog-ok', { state: 'detached' });
+  });
+
+  it('a node dropped from the palette gets the only account, not "none"', async function () {
+    const before = await p().evaluate(() =>
+      (window as unknown as { RED: RedPage }).RED.nodes
+        .filterNodes({ type: 'navien-status' })
+        .map((n) => n.id),
+    );
+    const box = await p().locator('#red-ui-workspace-chart').boundingBox();
+    const item = await p()
+      .locator('.red-ui-palette-node[data-palette-type="navien-status"]')
+      .boundingBox();
+    assert.ok(box && item, 'palette or canvas not found');
+    await p().mouse.move(item.x + item.width / 2, item.y + item.height / 2);
+    await p().mouse.down();
+    await p().mouse.move(box.x + 200, box.y + box.height - 120, { steps: 12 });
+    await p().mouse.up();
+    const dropped = await p().waitForFunction(
+      (known) =>
+        (window as unknown as { RED: RedPage }).RED.nodes
+          .filterNodes({ type: 'navien-status' })
+          .map((n) => ({ id: n.id, account: n.account }))
+          .find((n) => !known.includes(n.id)) ?? null,
+      before,
+      { timeout: 10_000 },
+    );
+    const node = (await dropped.jsonValue()) as { id: string; account: string };
+    assert.equal(node.account, ACCOUNT_ID, 'the dropped node did not get the only account');
+    await p().evaluate((id) => {
+      const red = (window as unknown as { RED: RedPage }).RED;
+      red.editor.edit(red.nodes.node(id));
+    }, node.id);
+    await p().waitForSelector('#node-input-account', { state: 'visible' });
+    assert.equal(await p().inputValue('#node-input-account'), ACCOUNT_ID);
+    await p().screenshot({ path: join(ARTIFACTS, 'dropped-node-account.png') });
+    await p().click('#node-dialog-cancel');
+    await p().waitForSelector('#node-dialog-ok', { state: 'detached' });
+    await p().evaluate((id) => {
+      const red = (window as unknown as { RED: RedPage }).RED;
+      red.nodes.remove(id);
+      red.view.redraw(true);
+    }, node.id);
+  });
+
+  it('the Device row shows the heater by name, opens a dropdown, counts devices in words', async function () {
+    const s = simulator();
+    const heaters = [...s.heaters.values()];
+    await openDialog('nnavienstatus');
+    const hint = p().locator('#node-input-device-hint');
+    await p().waitForFunction(
+      () =>
+        /devices? on this account/.test(
+          document.querySelector('#node-input-device-hint')?.textContent ?? '',
+        ),
+      undefined,
+      { timeout: 20_000 },
+    );
+    assert.match(await hint.innerText(), new RegExp(`^${heaters.length} devices on this account`));
+    assert.doesNotMatch(await hint.innerText(), /\(s\)/);
+    const current = await p().inputValue('#node-input-device');
+    const shown = heaters.find((h) => norm(h.mac) === norm(current));
+    assert.ok(shown, `no simulated heater has MAC ${current}`);
+    assert.equal(
+      (await p().locator('#node-input-device-name').innerText()).trim(),
+      shown.deviceName,
+    );
+    // The caret opens a menu of the account's heaters by name; picking one sets the MAC.
+    await p().click('#node-input-device-pick');
+    const menu = p().locator('.navien-device-menu');
+    await menu.waitFor({ state: 'visible' });
+    const other = heaters.find((h) => h !== shown);
+    assert.ok(other, 'the simulator has only one heater');
+    assert.notEqual(other.deviceName, shown.deviceName, 'the simulated heaters share a name');
+    const entry = menu.locator('li', { hasText: other.deviceName });
+    assert.equal(await entry.count(), 1, `no menu entry for ${other.deviceName}`);
+    await p().screenshot({ path: join(ARTIFACTS, 'device-menu.png') });
+    await entry.click();
+    assert.equal(norm(await p().inputValue('#node-input-device')), norm(other.mac));
+    assert.equal(
+      (await p().locator('#node-input-device-name').innerText()).trim(),
+      other.deviceName,
+    );
+    // A bad MAC is flagged by the shared check.
+    await p().fill('#node-input-device', 'not-a-mac');
+    await p().locator('#node-input-device').dispatchEvent('keyup');
+    await p().waitForSelector('#node-input-device.input-error');
+    await p().screenshot({ path: join(ARTIFACTS, 'device-row-bad-mac.png') });
+    await p().click('#node-dialog-cancel');
+    await p().waitForSelector('#node-dialog-ok', { state: 'detached' });
+  });
+
+  it('navien-control: empty "Confirm within" and "Queue offline" show their defaults', async function () {
+    await openDialog('nnaviencontrol');
+    for (const [field, fallback] of [
+      ['timeout', '30'],
+      ['queueTime', '300'],
+    ] as const) {
+      await p().fill(`#node-input-${field}`, '');
+      await p().locator(`#node-input-${field}`).dispatchEvent('keyup');
+      assert.equal(await p().getAttribute(`#node-input-${field}`, 'placeholder'), fallback);
+      assert.equal(
+        await p().locator(`#node-input-${field}.input-error`).count(),
+        0,
+        `${field}: empty is flagged as invalid`,
+      );
+    }
+    await p().screenshot({ path: join(ARTIFACTS, 'control-defaults-placeholders.png') });
+    // ...while a value out of range is still flagged.
+    await p().fill('#node-input-timeout', '0');
+    await p().locator('#node-input-timeout').dispatchEvent('keyup');
+    await p().waitForSelector('#node-input-timeout.input-error');
+    await p().click('#node-dialog-cancel');
+    await p().waitForSelector('#node-dialog-ok', { state: 'detached' });
+  });
+
+  it('palette labels say "navien …"; the energy node has its own icon', async function () {
+    const palette = await p().evaluate((list) => {
+      return list.map((type) => {
+        const el = document.querySelector(`.red-ui-palette-node[data-palette-type="${type}"]`);
+        const icon = el?.querySelector('.red-ui-palette-icon') as HTMLElement | null;
+        return {
+          type,
+          label: el?.querySelector('.red-ui-palette-label')?.textContent?.trim() ?? '',
+          icon: icon?.style.backgroundImage ?? '',
+        };
+      });
+    }, types);
+    for (const entry of palette)
+      assert.match(entry.label, /^navien /, `${entry.type}: "${entry.label}"`);
+    const icon = (type: string): string => palette.find((e) => e.type === type)?.icon ?? '';
+    assert.match(icon('navien-energy'), /navien-energy\.svg/);
+    assert.notEqual(icon('navien-energy'), icon('navien-status'));
+  });
+
+  it('help: long code wraps or scrolls inside the sidebar instead of being clipped', async function () {
+    for (const type of [...types, 'navien-account']) {
+      await p().evaluate((t) => {
+        (window as unknown as { RED: RedPage }).RED.sidebar.help.show(t);
+      }, type);
+      await p().waitForSelector('.red-ui-help .navien-help', { state: 'visible' });
+      const clipped = await p().evaluate(() => {
+        const out: string[] = [];
+        for (const help of Array.from(document.querySelectorAll('.red-ui-help'))) {
+          if (!help.querySelector('.navien-help')) continue;
+          const right = help.getBoundingClientRect().right;
+          for (const el of Array.from(help.querySelectorAll('code, pre, table'))) {
+            if (el.closest('pre') && el.tagName !== 'PRE') continue;
+            const scrolls = ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+            if (
+              el.getBoundingClientRect().right > right + 1 ||
+              (el.scrollWidth > el.clientWidth + 1 && !scrolls && el.tagName !== 'CODE')
+            )
+              out.push(`${el.tagName.toLowerCase()}: ${(el.textContent ?? '').slice(0, 50)}`);
+          }
+        }
+        return out;
+      });
+      if (clipped.length)
+        await p().screenshot({ path: join(ARTIFACTS, `help-${type}-clipped.png`) });
+      assert.deepEqual(clipped, [], `${type}: help content past the sidebar's edge`);
+    }
   });
 
   it("the help sidebar shows each node's help", async function () {
@@ -409,6 +600,17 @@ describe('e2e: editor in a real browser (Chromium)', function () {
 
     after(async function () {
       await secured?.stop();
+    });
+
+    it('serves the shared editor script without a token (a <script src> sends none)', async function () {
+      assert.ok(secured);
+      const res = await secured.request(
+        'GET',
+        '/resources/node-red-contrib-navien/navien-editor.js',
+        { anonymous: true },
+      );
+      assert.equal(res.status, 200);
+      assert.match(res.body, /RED\.navien = /);
     });
 
     it(`refuses an unauthenticated GET /navien/accounts/<id>/devices (401)`, async function () {

@@ -8,8 +8,12 @@ import { type CommsClient, type FlowNode, NodeRedRuntime, delay } from '../suppo
 import { repoRoot } from '../support/packing';
 
 const EXAMPLES_DIR = join(repoRoot, 'examples');
-/** The dashboard examples say in their comment that @flowfuse/node-red-dashboard must be installed. */
-const OPTIONAL_TYPE_PREFIX = 'ui-';
+/**
+ * Dashboard 2 nodes: users install @flowfuse/node-red-dashboard (the examples' comments say so);
+ * here it is a devDependency, which this Node-RED (run from the repo's node_modules) loads too, so
+ * the dashboard examples deploy whole.
+ */
+const DASHBOARD_TYPE_PREFIX = 'ui-';
 const CORE_TYPES = new Set([
   'tab',
   'comment',
@@ -34,6 +38,7 @@ const CORE_TYPES = new Set([
   'group',
 ]);
 const PROBE = 'probe:';
+const SHARED_ACCOUNT_ID = 'navien-example-account';
 const IMPORT_TAB = 'imported-example';
 
 interface Example {
@@ -55,14 +60,12 @@ const isNavienFlowNode = (n: FlowNode): boolean =>
   n.type.startsWith('navien-') && n.type !== 'navien-account';
 
 /**
- * What the test deploys: the example with its accounts pointed at the simulator, optional
- * dashboard nodes left out, a tab if the export has none, and a probe debug node on the output
- * of every Navien node (so alerts that only fire on a condition still show the node worked).
+ * What the test deploys: the example with its accounts pointed at the simulator, a tab if the
+ * export has none, and a probe debug node on the output of every Navien node (so alerts that
+ * only fire on a condition still show the node worked).
  */
 function prepare(example: Example, sim: Simulator): FlowNode[] {
-  const nodes = example.nodes
-    .filter((n) => !n.type.startsWith(OPTIONAL_TYPE_PREFIX))
-    .map((n) => structuredClone(n));
+  const nodes = example.nodes.map((n) => structuredClone(n));
   const kept = new Set(nodes.map((n) => n.id));
   const tabs = new Set(nodes.filter((n) => n.type === 'tab').map((n) => n.id));
   const extra: FlowNode[] = [];
@@ -76,7 +79,7 @@ function prepare(example: Example, sim: Simulator): FlowNode[] {
       n.credentials = { email: sim.email, password: sim.password };
     }
     // Examples carry no tab: Import puts their flow nodes on the current tab.
-    if (n.type !== 'tab' && n.type !== 'navien-account' && typeof n.z !== 'string') {
+    if (n.type !== 'tab' && 'wires' in n && typeof n.z !== 'string') {
       n.z = IMPORT_TAB;
     }
     if (typeof n.z === 'string' && !tabs.has(n.z)) {
@@ -129,7 +132,7 @@ describe('e2e: every example flow deploys and works against the simulator', func
         const known =
           n.type.startsWith('navien-') ||
           CORE_TYPES.has(n.type) ||
-          n.type.startsWith(OPTIONAL_TYPE_PREFIX);
+          n.type.startsWith(DASHBOARD_TYPE_PREFIX);
         assert.ok(known, `${file}: unexpected node type ${n.type}`);
       }
       const accounts = nodes.filter((n) => n.type === 'navien-account');
@@ -137,7 +140,60 @@ describe('e2e: every example flow deploys and works against the simulator', func
       for (const a of accounts) {
         assert.equal(a.credentials, undefined, `${file} ships credentials`);
       }
+      // One account node for every example (same id), so importing a second one reuses it.
+      if (!file.startsWith('00 ')) {
+        assert.deepEqual(
+          accounts.map((a) => [a.id, a.apiUrl, a.mqttUrl]),
+          [[SHARED_ACCOUNT_ID, '', '']],
+          `${file}: not the shared account with empty URLs`,
+        );
+      }
     }
+  });
+
+  it('14 and 17 give each heater its own chart series, named after the heater', function () {
+    const fn = (file: string, id: string): ((msg: object) => unknown) => {
+      const node = examples.find((e) => e.file === file)?.nodes.find((n) => n.id === id);
+      const store = new Map<string, unknown>();
+      const context = {
+        get: (k: string) => store.get(k),
+        set: (k: string, v: unknown) => store.set(k, v),
+      };
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the example's own code
+      const body = new Function('msg', 'node', 'context', String(node?.func)) as (
+        ...a: unknown[]
+      ) => unknown;
+      return (msg) => body(msg, { status: () => undefined }, context);
+    };
+    const split = fn('14 - Dashboard.json', 'ex14-split');
+    const series = (name: string, mac: string): string[] =>
+      (
+        split({ payload: { deviceName: name, macAddress: mac, dhwTemperature: 120 } }) as {
+          topic: string;
+        }[]
+      ).map((m) => m.topic);
+    assert.deepEqual(series('Upstairs', 'aa'), ['Upstairs', 'Upstairs', 'Upstairs']);
+    assert.deepEqual(series('Garage', 'bb'), ['Garage', 'Garage', 'Garage']);
+
+    const points = fn('17 - Energy chart.json', 'ex17-points');
+    const month = {
+      months: [{ days: [{ day: 1, heatPumpWh: 1000, elementWh: 500 }] }],
+      totals: { totalWh: 1500 },
+    };
+    points({ topic: 'navien/aa/energy', device: { deviceName: 'Upstairs' }, payload: month });
+    const both = points({
+      topic: 'navien/bb/energy',
+      device: { deviceName: 'Garage' },
+      payload: month,
+    }) as {
+      payload: { source: string }[];
+    };
+    assert.deepEqual(both.payload.map((p) => p.source).sort(), [
+      'Garage: elements',
+      'Garage: heat pump',
+      'Upstairs: elements',
+      'Upstairs: heat pump',
+    ]);
   });
 
   for (const example of examples) {

@@ -37,6 +37,24 @@ describe('e2e: packed package in a real Node-RED 4.1', function () {
     comms: () => need(comms, '/comms'),
   });
 
+  it('serves the shared editor script every node HTML loads (resources/ is packed)', async function () {
+    const r = need(runtime, 'Node-RED');
+    const html = (await r.get('/nodes', 'text/html')).body;
+    const sources = [
+      ...new Set([...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)].map((m) => m[1] ?? '')),
+    ].filter((src) => src.startsWith('resources/node-red-contrib-navien/'));
+    assert.ok(
+      sources.includes('resources/node-red-contrib-navien/navien-editor.js'),
+      `the node HTML does not load the shared editor script (loads: ${sources.join(', ')})`,
+    );
+    for (const src of sources) {
+      const res = await r.get(`/${src}`, '*/*');
+      assert.equal(res.status, 200, `${src}: HTTP ${res.status}`);
+      assert.match(res.contentType, /javascript/, `${src}: served as ${res.contentType}`);
+      assert.match(res.body, /RED\.navien = /, `${src}: not the shared helper`);
+    }
+  });
+
   describe('secret hygiene', function () {
     it('GET /flows returns has_password, never the password', async function () {
       const r = need(runtime, 'Node-RED');

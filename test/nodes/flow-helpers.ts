@@ -55,7 +55,7 @@ export interface TestSettings {
 }
 
 export function useSettings(settings: TestSettings): void {
-  // The helper's type only knows Node-RED's own settings; ours travel in the same object.
+  // Our key travels in the same settings object Node-RED hands to RED.settings.
   helper.settings(settings);
 }
 

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { NavienApi } from '../../src/navien/api';
-import { NavienError } from '../../src/navien/errors';
 import { NavienHttp } from '../../src/navien/http';
 import { NavienSession } from '../../src/navien/session';
 import {
@@ -12,16 +11,7 @@ import {
   type RestServer,
   type RestServerOptions,
 } from '../../src/simulator/rest-server';
-
-async function rejection(promise: Promise<unknown>): Promise<NavienError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof NavienError, `expected a NavienError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the call to fail');
-}
+import { rejection } from '../support/wait';
 
 describe('NavienApi', function () {
   let rest: RestServer;

@@ -9,6 +9,7 @@ import {
   startRestServer,
   type RestServer,
 } from '../../src/simulator/rest-server';
+import { waitFor } from '../support/wait';
 
 interface Answer {
   status: number;
@@ -314,7 +315,8 @@ describe('REST simulator', function () {
       () => 'answered',
       () => 'reset',
     );
-    await new Promise((r) => setTimeout(r, 50));
+    // The request is logged before the fault delays its answer: the server now holds it open.
+    await waitFor(() => server.counts.signIn === 1, { what: 'the sign-in to arrive' });
     const started = Date.now();
     await server.close();
     assert.equal(await pending, 'reset');

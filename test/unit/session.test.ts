@@ -13,19 +13,10 @@ import {
   type RestServer,
   type RestServerOptions,
 } from '../../src/simulator/rest-server';
+import { rejection } from '../support/wait';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
-
-async function rejection(promise: Promise<unknown>): Promise<NavienError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof NavienError, `expected a NavienError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the call to fail');
-}
 
 describe('NavienSession', function () {
   const servers: RestServer[] = [];

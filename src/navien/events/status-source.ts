@@ -20,6 +20,7 @@ export interface StatusUpdate {
   status: DecodedStatus;
   raw: RawStatus;
   receivedAt: number;
+  copy(): DecodedStatus;
 }
 
 export interface StatusSubscribeOptions {
@@ -103,6 +104,7 @@ class ChannelSubscription implements StatusSubscription {
       status,
       raw,
       receivedAt,
+      copy: () => ({ ...status }),
     };
     this.opts.onStatus(this.last);
   }
