@@ -11,6 +11,7 @@ import { NavienMqtt, type NavienMqttState } from './mqtt/connection';
 import { DeviceChannel } from './mqtt/device-channel';
 import { requestEnergyUsage, type EnergyQuery } from './mqtt/energy';
 import type { DeviceAddress } from './mqtt/topics';
+import { KeyedQueue } from './keyed-queue';
 import type { ScheduleHeater } from './program/schedule-action';
 import type { RawScheduleProgram } from './program/schedule';
 import type { RawTouProgram } from './program/tou-write';
@@ -83,6 +84,8 @@ export class NavienAccount extends EventEmitter {
   private readonly features = new Map<string, CachedFeature>();
   private readonly featureRequests = new Map<string, Promise<Record<string, unknown>>>();
   private readonly streams = new Map<string, DeviceStatusStream>();
+  /** Program edits of one heater run one after the other, whichever node sends them. */
+  private readonly programEdits = new KeyedQueue();
   private closed = false;
 
   constructor(opts: NavienAccountOptions) {
@@ -223,6 +226,7 @@ export class NavienAccount extends EventEmitter {
       feature: () => this.featureRecord(this.addressOf(device)),
       read: () => this.readSchedule(device, timeoutMs),
       write: (program) => this.writeSchedule(device, program, timeoutMs),
+      exclusive: (work) => this.programEdits.run(device.macAddress, work),
     };
   }
 

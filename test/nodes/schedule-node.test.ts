@@ -227,6 +227,29 @@ describe('navien-schedule against the simulator', function () {
     assert.equal(p.entries.length, 4);
   });
 
+  it('two edits sent at once both land: edits of one heater run one after the other', async function () {
+    await load();
+    const got = nextMessages(helper.getNode('out'), 2, 20_000);
+    for (const time of ['04:00', '04:30']) {
+      helper.getNode('sch').receive({
+        payload: {
+          action: 'add',
+          entry: { days: 'Mon', time, mode: 'electric', temperature: 130 },
+        },
+      });
+    }
+    await got;
+    assert.deepEqual(
+      programsOf(heater)
+        .schedule.reservation.slice(3)
+        .map((e) => [e.hour, e.min]),
+      [
+        [4, 0],
+        [4, 30],
+      ],
+    );
+  });
+
   it('update changes only the named fields of one entry; remove drops one; others stay', async function () {
     await load();
     const [first, second, third] = programsOf(heater).schedule.reservation;

@@ -50,6 +50,8 @@ export interface ScheduleHeater {
   read(): Promise<RawScheduleProgram>;
   /** Writes the whole program; resolves with what the heater confirmed holding. */
   write(program: RawScheduleProgram): Promise<RawScheduleProgram>;
+  /** Runs one action's reads and writes with no other action on this heater in between. */
+  exclusive?<T>(work: () => Promise<T>): Promise<T>;
 }
 
 export interface ScheduleOutput extends ScheduleProgram {
@@ -118,7 +120,16 @@ function precheckUpdate(entry: unknown, ctx: ScheduleInputContext): void {
 }
 
 /** Runs one action; the output is the program the heater holds afterwards. */
-export async function runScheduleAction(
+export function runScheduleAction(
+  action: ScheduleAction,
+  heater: ScheduleHeater,
+  units: UnitChoice,
+): Promise<ScheduleOutput> {
+  const work = () => runAction(action, heater, units);
+  return heater.exclusive ? heater.exclusive(work) : work();
+}
+
+async function runAction(
   action: ScheduleAction,
   heater: ScheduleHeater,
   units: UnitChoice,
