@@ -292,6 +292,21 @@ describe('navien-schedule against the simulator', function () {
     assert.deepEqual(programsOf(heater).schedule.reservation, entries);
   });
 
+  it('the simulated heater follows a program written by the node (its clock moved by the test)', async function () {
+    await load();
+    const at = new Date(heater.time + 2 * 60_000);
+    const day = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'][at.getDay()];
+    const time = `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
+    await send({
+      action: 'write',
+      entries: [{ days: day, time, mode: 'electric', temperature: 125 }],
+    });
+    assert.notEqual(heater.dhwOperationSetting, 2);
+    heater.tick(180); // three simulated minutes
+    assert.equal(heater.dhwOperationSetting, 2, 'electric at the entry time');
+    assert.equal(heater.status().dhwTemperatureSetting, 103, '125 °F in half-°C');
+  });
+
   it('invalid input: NAVIEN_INVALID_INPUT naming entry and field, nothing published', async function () {
     await load();
     await send({}); // caches the feature record (limits), as any first use does
