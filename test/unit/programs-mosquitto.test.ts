@@ -29,6 +29,8 @@ describe('weekly program and TOU write through Debian mosquitto', function () {
   let link: ProgramLink;
   /** What the broker delivered to the heater: topic and envelope. */
   const received: { topic: string; env: Envelope }[] = [];
+  /** The MAC the fake heater names in its replies (another device's, to test the filter). */
+  let replyMac = MAC;
 
   before(async function () {
     mosq = await startMosquitto();
@@ -43,7 +45,7 @@ describe('weekly program and TOU write through Debian mosquitto', function () {
       for (const reply of answerProgramRequest(heater, suffix, env.request) ?? []) {
         void device!.publishAsync(
           `cmd/52/${env.clientID}/res/${reply.suffix}`,
-          JSON.stringify({ response: { macAddress: MAC, ...reply.response } }),
+          JSON.stringify({ response: { macAddress: replyMac, ...reply.response } }),
           { qos: 1 },
         );
       }
@@ -75,6 +77,7 @@ describe('weekly program and TOU write through Debian mosquitto', function () {
 
   beforeEach(() => {
     received.length = 0;
+    replyMac = MAC;
     if (heater) programsOf(heater).ignoreWrites = false;
   });
 
@@ -130,5 +133,13 @@ describe('weekly program and TOU write through Debian mosquitto', function () {
     assert.equal(write?.env.request.command, 33554439);
     assert.equal(write?.env.request.controllerSerialNumber, 'SERIAL-1');
     assert.deepEqual(write?.env.request.reservation, plan.reservation);
+  });
+
+  it('a matching echo that names another heater does not confirm (the reply topics are shared)', async () => {
+    replyMac = 'a4c1382f0000';
+    const plan = { reservationUse: 1, reservation: [] };
+    const error = await rejection(writeSchedule(link, plan, 600));
+    assert.equal(error.code, 'NAVIEN_TIMEOUT');
+    assert.deepEqual(programsOf(heater).schedule, plan, 'the heater did take it');
   });
 });
