@@ -1,21 +1,20 @@
 /**
  * navien-events (issue 13): one message per thing that just happened on a heater. Thin glue:
- * the account's status stream feeds one EventDetector per heater (src/navien/events), a
- * StalenessWatch per heater turns silence into `offline`, and this file sends the events.
+ * the account's shared status stream feeds one EventDetector per heater (src/navien/events), a
+ * StaleWatch per heater (the one navien-status uses) turns silence into `offline`, and this file
+ * sends the events. It adds no connection and no status request of its own to the account's.
  */
 import type { Node, NodeAPI, NodeMessage, NodeStatus } from 'node-red';
 import {
   EventDetector,
   NavienError,
-  StalenessWatch,
   parseEventSelection,
-  statusSourceFor,
-  type ConnectionState,
+  type ConnectionStateChange,
   type DetectedEvent,
   type Device,
   type NavienAccount,
-  type StatusSource,
   type StatusSubscription,
+  type StatusUpdate,
 } from './navien';
 import { attachAccount, requireAccount } from './node-red/account-ref';
 import {
@@ -28,6 +27,7 @@ import {
 } from './node-red/events-options';
 import { commonText } from './node-red/i18n';
 import { raiseError, reportError } from './node-red/report-error';
+import { StaleWatch } from './node-red/stale-watch';
 import { shortText } from './node-red/status-badge';
 import type { DeviceNodeDef, NavienInputMessage } from './node-red/types';
 
@@ -43,7 +43,7 @@ interface EventsNodeDef extends DeviceNodeDef {
 interface Watched {
   device: Device;
   detector: EventDetector;
-  staleness: StalenessWatch;
+  staleness: StaleWatch;
   subscription: StatusSubscription;
 }
 
@@ -65,7 +65,6 @@ export = function (RED: NodeAPI): void {
     };
     const watched = new Map<string, Watched>();
     let account: NavienAccount | undefined;
-    let source: StatusSource | undefined;
     let stopWatchingConnection: (() => void) | undefined;
     let connected = false;
     let cloudTimer: NodeJS.Timeout | undefined;
@@ -101,27 +100,30 @@ export = function (RED: NodeAPI): void {
       node.status(badge);
     };
 
-    const send = (events: DetectedEvent[]): void => {
-      for (const { payload, status } of events) {
+    /** `cause`: the status update the events came from (none for `offline`). */
+    const send = (events: DetectedEvent[], cause?: StatusUpdate): void => {
+      for (const { payload } of events) {
         const msg: NodeMessage & { status?: unknown } = {
           topic: `navien/${payload.macAddress}/event/${payload.event}`,
           payload,
         };
-        if (status) msg.status = status;
+        // The stream's status is frozen and shared by every node on the heater: each message
+        // gets its own copy, as navien-status's payload does.
+        if (cause) msg.status = cause.copy();
         lastEvent = { name: payload.event, at: Date.parse(payload.at) };
         node.send(msg);
       }
       showBadge();
     };
 
-    const onConnectionState = (state: ConnectionState): void => {
+    const onConnectionState = ({ state, error }: ConnectionStateChange): void => {
       const wasConnected = connected;
       connected = state === 'connected';
       if (connected && !wasConnected) {
         // Changes while we were away are unknown: the next status is a new baseline.
         for (const w of watched.values()) {
           w.detector.resetBaseline();
-          w.staleness.restart();
+          w.staleness.resume();
         }
         showBadge();
         return;
@@ -136,22 +138,29 @@ export = function (RED: NodeAPI): void {
         raiseError(
           RED,
           node,
-          new NavienError('NAVIEN_AUTH_FAILED', 'The Navien MQTT service refused the credentials'),
+          error ??
+            new NavienError(
+              'NAVIEN_AUTH_FAILED',
+              'The Navien MQTT service refused the credentials',
+            ),
           'navien/events',
         );
       }
     };
 
     const watch = (device: Device): void => {
-      if (!source || watched.has(device.macAddress)) return;
+      if (!account || watched.has(device.macAddress)) return;
       const detector = new EventDetector(device, detectorOptions);
-      const staleness = new StalenessWatch(staleAfterMs, () => send(detector.offline('no-status')));
-      const subscription = source.subscribeStatus(device, {
+      // Counts only while our own connection is up (resumed on connect).
+      const staleness = new StaleWatch(staleAfterMs, () => send(detector.offline('no-status')), {
+        paused: true,
+      });
+      const subscription = account.subscribeStatus(device, {
         units,
         intervalS,
         onStatus: (update) => {
-          staleness.restart();
-          send(detector.status(update.status, update.receivedAt));
+          staleness.heard();
+          send(detector.status(update.status, update.receivedAt), update);
         },
         onMalformed: (reason) => {
           const now = Date.now();
@@ -161,7 +170,7 @@ export = function (RED: NodeAPI): void {
         },
       });
       watched.set(device.macAddress, { device, detector, staleness, subscription });
-      if (connected) staleness.restart();
+      if (connected) staleness.resume();
       if (!device.connected) send(detector.offline('cloud'));
     };
 
@@ -187,12 +196,9 @@ export = function (RED: NodeAPI): void {
           show({ fill: 'grey', shape: 'ring', text: commonText(RED, 'status.noDevices') });
           return;
         }
-        if (!source) {
-          source = statusSourceFor(account);
-          stopWatchingConnection = source.onConnectionState(onConnectionState);
-        }
+        stopWatchingConnection ??= account.onConnectionState(onConnectionState);
         for (const device of devices) watch(device);
-        onConnectionState(source.connectionState);
+        onConnectionState({ state: account.connectionState });
         cloudTimer ??= setInterval(() => {
           checkCloud().catch((err: unknown) => node.debug(`device list: ${String(err)}`));
         }, staleAfterMs);
@@ -206,7 +212,7 @@ export = function (RED: NodeAPI): void {
 
     node.on('input', (msg: NavienInputMessage, _send, done) => {
       const run = async (): Promise<void> => {
-        if (!source || watched.size === 0) {
+        if (!account || watched.size === 0) {
           throw new NavienError('NAVIEN_MQTT_UNAVAILABLE', 'The event stream has not started yet');
         }
         if (!connected) {
@@ -231,7 +237,7 @@ export = function (RED: NodeAPI): void {
       if (cloudTimer) clearInterval(cloudTimer);
       if (retryTimer) clearTimeout(retryTimer);
       for (const w of watched.values()) {
-        w.staleness.close();
+        w.staleness.stop();
         w.subscription.close();
       }
       watched.clear();

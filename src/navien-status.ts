@@ -17,6 +17,7 @@ import { raiseError, reportError } from './node-red/report-error';
 import { okBadge, shortText } from './node-red/status-badge';
 import { parseInterval } from './node-red/status-options';
 import {
+  badgeRefreshMs,
   formatAge,
   StaleWatch,
   staleAfterMs,
@@ -57,6 +58,8 @@ function navienStatus(RED: NodeAPI): void {
     let account: NavienAccount | undefined;
     let stopStateListener: (() => void) | undefined;
     let retryTimer: NodeJS.Timeout | undefined;
+    /** The first start attempt: an input that arrives during it waits for it. */
+    let starting: Promise<void> = Promise.resolve();
     let lastMalformedWarning = 0;
     let closed = false;
 
@@ -71,15 +74,17 @@ function navienStatus(RED: NodeAPI): void {
       lastBadge = '';
       node.status(status);
     };
+    const staleMs = staleAfterMs(intervalS);
     const stale = new StaleWatch(
-      staleAfterMs(intervalS),
+      staleMs,
       (ageMs, everHeard) =>
         show({
           fill: 'grey',
           shape: 'ring',
           text: ownText(everHeard ? 'stale' : 'staleNever', { age: formatAge(ageMs) }),
         }),
-      statusNodeClock.current,
+      // Repeated while the silence lasts, so the age on the badge stays roughly current.
+      { clock: statusNodeClock.current, repeatMs: badgeRefreshMs(staleMs) },
     );
 
     /** With several heaters the badge says which one it shows. */
@@ -212,17 +217,21 @@ function navienStatus(RED: NodeAPI): void {
 
     node.on('input', (msg: NavienInputMessage, _send, done) => {
       const run = async (): Promise<void> => {
+        await starting;
         if (!account || !stopStateListener)
           throw new NavienError('NAVIEN_MQTT_UNAVAILABLE', 'The status stream has not started yet');
-        if (account.connectionState !== 'connected') {
+        if (account.connectionState === 'auth-failed' || account.connectionState === 'closed') {
           throw new NavienError(
             'NAVIEN_MQTT_UNAVAILABLE',
-            'Not connected to the Navien MQTT service yet',
+            'Not connected to the Navien MQTT service',
           );
         }
+        // While (re)connecting the stream asks every heater for a status as soon as it is up, so
+        // an input then is already answered: only a connected stream needs to ask now.
+        const connected = account.connectionState === 'connected';
         const hasMsgDevice = msg.device !== undefined && msg.device !== null && msg.device !== '';
         if (!config.device?.trim() && !hasMsgDevice) {
-          await Promise.all([...followed.values()].map((f) => f.sub.requestNow()));
+          if (connected) await Promise.all([...followed.values()].map((f) => f.sub.requestNow()));
           return;
         }
         const mac = pickDeviceMac(config.device, msg.device, () =>
@@ -230,8 +239,9 @@ function navienStatus(RED: NodeAPI): void {
         );
         const entry = followed.get(mac);
         // A device this node does not follow yet is followed from now on (joining asks for a status).
-        if (entry) await entry.sub.requestNow();
-        else follow(await account.device(mac));
+        if (entry) {
+          if (connected) await entry.sub.requestNow();
+        } else follow(await account.device(mac));
       };
       run().then(
         () => done(),
@@ -259,7 +269,7 @@ function navienStatus(RED: NodeAPI): void {
       return;
     }
     show({ fill: 'yellow', shape: 'ring', text: text('status.connecting') });
-    void start();
+    starting = start();
   }
 
   RED.nodes.registerType('navien-status', NavienStatusNode);

@@ -33,7 +33,7 @@ export {
   DEFAULT_QUEUE_LIMIT_MS,
   type DeviceController,
 } from './control/controller';
-// navien-events (its stopgap status source goes once it runs on the account's stream)
+// navien-events: the detector that turns statuses into events (it reads the shared stream above)
 export * from './events';
 // The heater's own programs: weekly schedule (navien-schedule) and TOU write (navien-tou)
 export {

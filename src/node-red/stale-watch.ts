@@ -1,18 +1,21 @@
 /**
- * Notices a status stream that went quiet (issue 13): after twice the poll interval (at least
- * 60 s) without a status, the node's badge says how old its last status is. Clock and timers
- * are injected so tests need not wait.
+ * Notices a heater (or a whole stream) that went quiet, for every node that cares (issue 13):
+ * navien-status shows how old its last status is after twice its poll interval (at least 60 s),
+ * navien-events sends `offline` after `staleAfter` seconds. One timer, armed for the moment the
+ * silence would reach the threshold and re-armed lazily, so a status costs no timer work. The
+ * clock is injected so tests need not wait.
  */
 export interface Clock {
   now(): number;
-  setInterval(fn: () => void, ms: number): unknown;
-  clearInterval(handle: unknown): void;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
 }
 
+// Looked up on every call, so sinon's fake timers replace them too.
 export const systemClock: Clock = {
   now: () => Date.now(),
-  setInterval: (fn, ms) => setInterval(fn, ms),
-  clearInterval: (handle) => clearInterval(handle as NodeJS.Timeout),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
 const MIN_STALE_MS = 60_000;
@@ -20,6 +23,11 @@ const MIN_STALE_MS = 60_000;
 /** 0 (never stale) when the node does not poll: then silence is expected. */
 export function staleAfterMs(intervalS: number): number {
   return intervalS > 0 ? Math.max(2 * intervalS * 1000, MIN_STALE_MS) : 0;
+}
+
+/** How often navien-status refreshes the age on a stale badge. */
+export function badgeRefreshMs(thresholdMs: number): number {
+  return Math.max(5_000, thresholdMs / 4);
 }
 
 /** "45 s", "7 min", "3 h". */
@@ -31,42 +39,91 @@ export function formatAge(ms: number): string {
   return `${Math.floor(min / 60)} h`;
 }
 
+export interface StaleWatchOptions {
+  clock?: Clock;
+  /** While the silence lasts, call onStale again this often (0 = once per silence). */
+  repeatMs?: number;
+  /** Start paused (nothing counts until resume()), e.g. before our own connection is up. */
+  paused?: boolean;
+}
+
 export class StaleWatch {
   private readonly clock: Clock;
   private readonly thresholdMs: number;
+  private readonly repeatMs: number;
   private readonly onStale: (ageMs: number, everHeard: boolean) => void;
-  private lastAt: number;
+  /** The last status (or the start): the age a badge shows. */
+  private lastHeardAt: number;
+  /** Silence counts from here: the last status, or the last resume(). */
+  private countFrom: number;
   private everHeard = false;
+  private paused: boolean;
+  private stopped = false;
   private timer: unknown;
 
+  /** thresholdMs 0 = never stale. */
   constructor(
     thresholdMs: number,
     onStale: (ageMs: number, everHeard: boolean) => void,
-    clock: Clock = systemClock,
+    opts: StaleWatchOptions = {},
   ) {
-    this.clock = clock;
+    this.clock = opts.clock ?? systemClock;
     this.thresholdMs = thresholdMs;
+    this.repeatMs = opts.repeatMs ?? 0;
     this.onStale = onStale;
-    this.lastAt = clock.now();
-    if (thresholdMs > 0) {
-      // Checked a few times per threshold so the age on the badge stays roughly current.
-      this.timer = clock.setInterval(() => this.check(), Math.max(5_000, thresholdMs / 4));
-    }
+    this.lastHeardAt = this.countFrom = this.clock.now();
+    this.paused = opts.paused === true;
+    this.arm(thresholdMs);
   }
 
   /** A status arrived (timed by this watch's clock, so tests control every age). */
   heard(): void {
-    this.lastAt = this.clock.now();
+    this.lastHeardAt = this.countFrom = this.clock.now();
     this.everHeard = true;
+    // An armed timer fires early and re-arms for the rest; none is armed after a single report.
+    if (this.timer === undefined) this.arm(this.thresholdMs);
   }
 
-  check(): void {
-    const age = this.clock.now() - this.lastAt;
-    if (this.thresholdMs > 0 && age >= this.thresholdMs) this.onStale(age, this.everHeard);
+  /** Our own connection is down: silence says nothing about the heater until resume(). */
+  pause(): void {
+    this.paused = true;
+    this.disarm();
+  }
+
+  /** Our connection is back: the heater gets the whole threshold from now. */
+  resume(): void {
+    this.paused = false;
+    this.countFrom = this.clock.now();
+    this.disarm();
+    this.arm(this.thresholdMs);
   }
 
   stop(): void {
-    if (this.timer !== undefined) this.clock.clearInterval(this.timer);
+    this.stopped = true;
+    this.disarm();
+  }
+
+  /** The timer fired: report if the silence reached the threshold, else wait for the rest. */
+  private fire(): void {
+    this.timer = undefined;
+    if (this.paused || this.stopped || this.thresholdMs <= 0) return;
+    const now = this.clock.now();
+    const silentMs = now - this.countFrom;
+    if (silentMs < this.thresholdMs) {
+      this.arm(this.thresholdMs - silentMs);
+      return;
+    }
+    if (this.repeatMs > 0) this.arm(this.repeatMs);
+    this.onStale(now - this.lastHeardAt, this.everHeard);
+  }
+
+  private arm(ms: number): void {
+    if (this.paused || this.stopped || this.thresholdMs <= 0) return;
+    this.timer = this.clock.setTimeout(() => this.fire(), ms);
+  }
+
+  private disarm(): void {
+    if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
     this.timer = undefined;
   }
 }

@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     'Navien cloud simulator running (loopback only).',
     `  apiUrl:   ${sim.apiUrl}`,
     `  mqttUrl:  ${sim.mqttUrl}`,
+    `  admin:    ${sim.adminUrl}/heaters (faults and off line at run time, see README)`,
     `  email:    ${sim.email}`,
     `  password: ${sim.password}`,
     `  devices:  ${[...sim.heaters.values()]

@@ -6,7 +6,9 @@ import { startBroker, type TestBroker } from './broker';
 import { attachHeaters, type DeviceHost } from './devices';
 import { Heater } from './heater';
 import { attachPrograms, type ProgramHost } from './program-host';
+import { adminRoute, heaterControls, type HeaterControls } from './heater-admin';
 import {
+  API_PATH_PREFIX,
   controllerSerialFor,
   DEMO_EMAIL,
   DEMO_PASSWORD,
@@ -17,6 +19,7 @@ import {
 
 export { Heater } from './heater';
 export { programsOf, type HeaterPrograms } from './heater-programs';
+export type { HeaterControls, HeaterSummary } from './heater-admin';
 export { DEMO_EMAIL, DEMO_PASSWORD } from './rest-server';
 
 export interface SimulatorFaults {
@@ -54,11 +57,14 @@ export interface SimulatorOptions {
   log?: (line: string) => void;
 }
 
-export interface Simulator {
+/** Also the run-time hooks (heater-admin.ts): raiseError, clearError, setOffline, setOnline. */
+export interface Simulator extends HeaterControls {
   /** REST base URL for the account's apiUrl, e.g. http://127.0.0.1:18380/api/v2.1. */
   readonly apiUrl: string;
   /** MQTT URL for the account's mqttUrl, e.g. ws://127.0.0.1:18381/mqtt. */
   readonly mqttUrl: string;
+  /** Base of the admin HTTP API, e.g. http://127.0.0.1:18380/sim (see heater-admin.ts). */
+  readonly adminUrl: string;
   readonly email: string;
   readonly password: string;
   /** Simulated heaters by MAC. */
@@ -112,7 +118,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     devices: entries,
     accessTokenLifetimeSec: opts.accessTokenLifetimeSec,
     awsLifetimeSec: opts.awsLifetimeSec,
+    admin: (req) => adminRoute(controls, req),
   });
+  const controls = heaterControls(heaters, rest);
   let broker: TestBroker;
   try {
     broker = await startBroker({ host, port: opts.mqttPort ?? 0 });
@@ -143,6 +151,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   return {
     apiUrl: rest.url,
     mqttUrl: broker.url,
+    adminUrl: `${rest.url.slice(0, -API_PATH_PREFIX.length)}/sim`,
     email: DEMO_EMAIL,
     password: DEMO_PASSWORD,
     heaters,
@@ -150,6 +159,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     broker,
     deviceHost,
     programHost,
+    ...controls,
     close() {
       closed ??= (async () => {
         for (const timer of timers) clearInterval(timer);

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { RawDeviceEntry, RawFirmware, RawTouResponse } from '../navien/types';
+import type { AdminReply, AdminRequest } from './heater-admin';
 import { toEntries } from './rest-data';
 import { FaultStore, onlyDelays, writeFault, type RestFault } from './rest-faults';
 import { envelope, route, type Reply, type RouteContext } from './rest-routes';
@@ -48,6 +49,8 @@ export interface RestServerOptions {
   requestLogLimit?: number;
   /** Clock used for token expiry (default Date.now). */
   now?: () => number;
+  /** The simulator's admin API (heater-admin.ts): undefined = not an admin path. Never counted. */
+  admin?: (req: AdminRequest) => AdminReply | undefined;
 }
 
 export interface RestCounts {
@@ -215,6 +218,8 @@ export async function startRestServer(opts: RestServerOptions = {}): Promise<Res
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const parsed = await readRequest(req);
+    const adminReply = opts.admin?.(parsed);
+    if (adminReply) return send(res, adminReply);
     count(parsed.path);
     const logged = log(req, parsed);
     const fault = faults.take(parsed.path);

@@ -105,6 +105,24 @@ function prepare(example: Example, sim: Simulator): FlowNode[] {
   return [...extra, ...nodes];
 }
 
+/**
+ * By the time the events examples run, earlier examples have left the simulated tanks charged
+ * and idle, so an alert on heating would have nothing to report. After the events node's
+ * baseline, one heater says (as the device would, on its own topic) that its elements came on.
+ */
+async function playElementHeating(sim: Simulator): Promise<void> {
+  await delay(1500);
+  const heater = [...sim.heaters.values()].find(
+    (h) => h.connected && Number(h.status().errorCode) === 0,
+  );
+  if (!heater) return;
+  const status = { ...heater.status(), compUse: 1, heatUpperUse: 2, heatLowerUse: 1 };
+  await sim.broker.publish(`cmd/52/navilink-${heater.mac}/e2e-device/res`, {
+    protocolVersion: 2,
+    response: { command: 16777219, deviceType: 52, macAddress: heater.mac, status },
+  });
+}
+
 describe('e2e: every example flow deploys and works against the simulator', function () {
   this.timeout(300_000);
   const examples = loadExamples();
@@ -210,6 +228,7 @@ describe('e2e: every example flow deploys and works against the simulator', func
         await r.inject(inject.id);
         await delay(300);
       }
+      if (flows.some((n) => n.type === 'navien-events')) await playElementHeating(s);
       const navienNodes = flows.filter(isNavienFlowNode);
       const catches = flows.filter((n) => n.type === 'catch');
       const caughtDebugIds = new Set(

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sinon from 'sinon';
-import { NavienAccount } from '../../src/navien/account';
 import { type Simulator, startSimulator } from '../../src/simulator';
 import eventsNode = require('../../src/navien-events');
 import statusNode = require('../../src/navien-status');
@@ -39,11 +38,6 @@ const payloadOf = (m: Msg) => m.payload as EventPayload;
 const eventsIn = (msgs: Msg[]) => msgs.map((m) => payloadOf(m).event);
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Whether the account already offers the shared status stream (the "stream" branch). */
-const hasSharedStream =
-  typeof (NavienAccount.prototype as unknown as { subscribeStatus?: unknown }).subscribeStatus ===
-  'function';
-
 describe('navien-events in a real Node-RED runtime with the simulated cloud', function () {
   this.timeout(60_000);
   let sim: Simulator;
@@ -59,9 +53,9 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
   beforeEach(async function () {
     userDir = mkdtempSync(join(tmpdir(), 'navien-events-'));
     helper.settings({ userDir });
-    for (const heater of sim.heaters.values()) {
-      heater.clearError();
-      heater.connected = true;
+    for (const mac of sim.heaters.keys()) {
+      sim.clearError(mac);
+      sim.setOnline(mac);
     }
     await startRuntime();
   });
@@ -144,6 +138,7 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
     const status = msg.status as Record<string, unknown>;
     assert.equal(status.heatUpperUse, true, 'msg.status is the decoded status that caused it');
     assert.equal(status.macAddress, mac);
+    assert.ok(!Object.isFrozen(status), "msg.status is the message's own copy, not the stream's");
     await playStatus(mac, { ...quiet, heatUpperUse: 2 });
     await playStatus(mac, { ...quiet, heatUpperUse: 2 });
     await pause(500);
@@ -341,14 +336,77 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
         ['online', 'offline', 'online'],
       );
     });
+
+    it('offline when the cloud lists the heater as disconnected (reason cloud), online when it answers again', async function () {
+      const mac = macs()[0];
+      clock = sinon.useFakeTimers({
+        now: Date.now(),
+        shouldAdvanceTime: true,
+        toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+      });
+      const start = Date.now();
+      // The device list is checked every staleAfter (300 s) through the account's 60 s cache;
+      // statuses come every 30 s until the heater goes off line.
+      await helper.load(NODES, eventsFlow({ staleAfter: 300, interval: 30 }), creds());
+      const out = collect(helper.getNode('out'));
+      const statuses = collect(helper.getNode('statuses'));
+      const badges = () => statuses.map((s) => s.status as { fill: string; text: string });
+      await waitFor(() => badges().some((b) => /watching/.test(b.text)), {
+        timeout: 10_000,
+        what: 'connected',
+      });
+      await advance(200_000);
+      assert.deepEqual(eventsIn(out), [], 'a steady heater sends nothing');
+      sim.setOffline(mac); // silent on MQTT and listed with connected: 1
+      const wentOffline = Date.now();
+      await advance(start + 300_000 - Date.now() + 2_000);
+      await waitFor(() => out.length === 1, { timeout: 5_000, what: 'offline from the list' });
+      const off = payloadOf(out[0]);
+      assert.deepEqual(
+        [out[0].topic, off.event, off.reason, off.from, off.to],
+        [`navien/${mac}/event/offline`, 'offline', 'cloud', 'online', 'offline'],
+      );
+      assert.ok(Date.parse(String(off.lastStatusAt)) < wentOffline, 'lastStatusAt: its last word');
+      assert.equal(out[0].status, undefined, 'no status caused it');
+      await waitFor(() => badges().some((b) => b.fill === 'grey' && b.text === 'offline'), {
+        timeout: 5_000,
+        what: 'grey offline badge',
+      });
+      await advance(400_000);
+      assert.equal(out.length, 1, 'the silence that follows is the same offline, not a second');
+      sim.setOnline(mac);
+      await advance(31_000); // the next poll is answered
+      await waitFor(() => out.length === 2, { timeout: 10_000, what: 'online' });
+      const on = payloadOf(out[1]);
+      assert.deepEqual([on.event, on.from, on.to], ['online', 'offline', 'online']);
+      assert.equal((out[1].status as { macAddress: string }).macAddress, mac);
+      await waitFor(() => /^online \d\d:\d\d$/.test(badges()[badges().length - 1].text), {
+        timeout: 5_000,
+        what: 'badge "online HH:MM"',
+      });
+    });
   });
 
-  (hasSharedStream ? it : it.skip)(
-    '20 events nodes add no MQTT connection and no status request beyond a status node',
-    async function () {
-      const mac = macs()[0];
-      const baseline = countStatusRequests();
-      const statusOnly: FlowNode[] = [
+  it('20 events nodes beside a status node: one connection, one subscription, one status request per poll', async function () {
+    const mac = macs()[0];
+    const requests: number[] = [];
+    const subscriptions: string[] = [];
+    const stopPub = sim.broker.onPublish((p) => {
+      if (!p.topic.includes(mac)) return;
+      const body = JSON.parse(p.payload.toString()) as { request?: { command?: number } };
+      if (body.request?.command === 16777219) requests.push(Date.now());
+    });
+    const stopSub = sim.broker.onSubscribe((subs) =>
+      subscriptions.push(...subs.map((s) => s.topic).filter((t) => t.includes(mac))),
+    );
+    // Only the poll timers are faked; sockets, timeouts and the runtime keep real time.
+    const clock = sinon.useFakeTimers({
+      now: Date.now(),
+      toFake: ['setInterval', 'clearInterval'],
+      shouldAdvanceTime: false,
+    });
+    try {
+      const nodes: FlowNode[] = [
         ...catchNodes,
         accountConfig(sim.apiUrl, sim.mqttUrl),
         {
@@ -357,17 +415,12 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
           z: TAB,
           account: 'acc',
           device: mac,
-          interval: 300,
-          wires: [[]],
+          interval: 30,
+          wires: [['seen']],
         },
+        { id: 'seen', type: 'helper', z: TAB },
+        { id: 'out', type: 'helper', z: TAB },
       ];
-      await helper.load(NODES, statusOnly, creds());
-      await pause(2000);
-      baseline.stop();
-      await helper.unload();
-      await startRuntime();
-      const withEvents = countStatusRequests();
-      const nodes: FlowNode[] = [...statusOnly];
       for (let i = 0; i < 20; i++) {
         nodes.push({
           id: `ev${i}`,
@@ -375,15 +428,35 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
           z: TAB,
           account: 'acc',
           device: mac,
-          interval: 300,
-          wires: [[]],
+          // Slower polls than the status node's never add requests; `initial` proves each listens.
+          interval: i % 2 ? 30 : 300,
+          units: i % 3 ? 'auto' : 'C',
+          initial: true,
+          wires: [['out']],
         });
       }
       await helper.load(NODES, nodes, creds());
-      await pause(2000);
-      withEvents.stop();
+      const seen = collect(helper.getNode('seen'));
+      const out = collect(helper.getNode('out'));
+      const onlineEvents = () => out.filter((m) => payloadOf(m).event === 'online').length;
+      await waitFor(() => onlineEvents() === 20, {
+        timeout: 10_000,
+        what: 'every events node sees the first status',
+      });
+      assert.equal(sim.broker.connectionCount(), 1, 'one MQTT connection for the account');
+      assert.deepEqual(subscriptions, [`cmd/52/navilink-${mac}/#`], 'one subscription');
+      assert.equal(requests.length, 1, 'deploying 21 nodes asks once');
+      const firstEvents = out.length;
+      await clock.tickAsync(30_000);
+      await waitFor(() => seen.length === 2, { timeout: 10_000, what: 'the polled status' });
+      await pause(300);
+      assert.equal(requests.length, 2, 'one request per poll, not 21');
+      assert.equal(out.length, firstEvents, 'an unchanged status is no event');
       assert.equal(sim.broker.connectionCount(), 1);
-      assert.equal(withEvents.count(), baseline.count());
-    },
-  );
+    } finally {
+      clock.restore();
+      stopPub();
+      stopSub();
+    }
+  });
 });

@@ -540,20 +540,32 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
 
   it('a stale stream shows how old its last status is (injected clock)', async function () {
     let now = Date.now();
-    const checks: (() => void)[] = [];
+    /** The watch's pending timers; runDue() runs the ones whose time has come. */
+    const timers = new Map<number, { at: number; fn: () => void }>();
+    let nextId = 1;
+    const runDue = (): void => {
+      for (const [id, t] of [...timers]) {
+        if (t.at > now) continue;
+        timers.delete(id);
+        t.fn();
+      }
+    };
     const clock = statusNode.clock.current;
     statusNode.clock.current = {
       now: () => now,
-      setInterval: (fn) => checks.push(fn),
-      clearInterval: () => undefined,
+      setTimeout: (fn, ms) => {
+        timers.set(nextId, { at: now + ms, fn });
+        return nextId++;
+      },
+      clearTimeout: (id) => timers.delete(id as number),
     };
     try {
       await helper.load(NODES, statusFlow({ device: macs()[0], interval: 300 }), creds());
       const statuses = collect(helper.getNode('statuses'));
       await nextMessages(helper.getNode('out'));
-      assert.equal(checks.length, 1);
+      assert.equal(timers.size, 1, 'one timer per node, however many statuses');
       now += 9 * 60_000;
-      checks[0]();
+      runDue();
       const staleBadges = () =>
         statuses
           .map((m) => m.status as { fill: string; shape: string; text: string })
@@ -561,7 +573,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
       await new Promise((r) => setTimeout(r, 100));
       assert.deepEqual(staleBadges(), [], 'fresh enough: 9 min < twice the 5 min interval');
       now += 2 * 60_000;
-      checks[0]();
+      runDue();
       await waitFor(() => staleBadges().length > 0, { timeout: 5_000, what: 'stale badge' });
       const badge = staleBadges()[0];
       assert.deepEqual(

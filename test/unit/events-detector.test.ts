@@ -7,7 +7,7 @@ import {
   type DetectorOptions,
 } from '../../src/navien/events/detector';
 import { parseEventSelection } from '../../src/navien/events/names';
-import { StalenessWatch } from '../../src/navien/events/staleness';
+import { StaleWatch } from '../../src/node-red/stale-watch';
 
 // A quiet heater in energy-saver mode at 120 °F (raw half-°C 98 = 49 °C), as the wire sends it.
 const QUIET: Record<string, number> = {
@@ -334,50 +334,28 @@ describe('EventDetector', () => {
   });
 });
 
-describe('StalenessWatch', () => {
+describe('EventDetector with the StaleWatch navien-events uses', () => {
   let clock: sinon.SinonFakeTimers;
   beforeEach(() => {
     clock = sinon.useFakeTimers({ now: T0 });
   });
   afterEach(() => clock.restore());
 
-  it('fires staleAfter after the last status, once; statuses and pauses hold it off', () => {
-    const fired: number[] = [];
-    const watch = new StalenessWatch(900_000, () => fired.push(Date.now()));
-    watch.restart();
-    clock.tick(899_999);
-    watch.restart();
-    clock.tick(899_999);
-    assert.deepEqual(fired, []);
-    clock.tick(1);
-    assert.deepEqual(fired, [T0 + 899_999 + 900_000]);
-    clock.tick(10 * 900_000);
-    assert.equal(fired.length, 1);
-    watch.restart();
-    watch.pause();
-    clock.tick(2 * 900_000);
-    assert.equal(fired.length, 1, 'paused while our own connection is down');
-    watch.restart();
-    watch.close();
-    clock.tick(2 * 900_000);
-    assert.equal(fired.length, 1);
-  });
-
   it('with a detector: offline after exactly staleAfter of silence, online on the next status', () => {
     const d = detector({}, Date.now);
     const events: string[] = [];
-    const watch = new StalenessWatch(60_000, () =>
+    const watch = new StaleWatch(60_000, () =>
       events.push(...d.offline('no-status').map((e) => `${e.payload.event}@${e.payload.at}`)),
     );
     d.status(status());
-    watch.restart();
+    watch.heard();
     clock.tick(59_999);
     assert.equal(events.length, 0);
     clock.tick(1);
     assert.deepEqual(events, [`offline@${new Date(T0 + 60_000).toISOString()}`]);
     events.push(...names(d.status(status())));
-    watch.restart();
+    watch.heard();
     assert.deepEqual(events.slice(1), ['online']);
-    watch.close();
+    watch.stop();
   });
 });

@@ -1,11 +1,3 @@
 export { EventDetector, CHARGE_HYSTERESIS } from './detector';
 export type { DetectedEvent, DetectorOptions, EventPayload, OfflineReason } from './detector';
 export { EVENT_NAMES, isEventName, parseEventSelection, type EventName } from './names';
-export { StalenessWatch } from './staleness';
-export { statusSourceFor } from './status-source';
-export type {
-  ConnectionState,
-  StatusSource,
-  StatusSubscription,
-  StatusUpdate,
-} from './status-source';
