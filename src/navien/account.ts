@@ -20,6 +20,11 @@ import { DeviceChannel } from './mqtt/device-channel';
 import { requestEnergyUsage, type EnergyQuery } from './mqtt/energy';
 import { requestEnergyHistory, requestInstallerCounters } from './mqtt/history';
 import type { DeviceAddress } from './mqtt/topics';
+import { KeyedQueue } from './keyed-queue';
+import type { ScheduleHeater } from './program/schedule-action';
+import type { RawScheduleProgram } from './program/schedule';
+import type { RawTouProgram } from './program/tou-write';
+import { readSchedule, writeSchedule, writeTou, type ProgramLink } from './programs';
 import { NavienSession } from './session';
 import {
   DeviceStatusStream,
@@ -39,6 +44,8 @@ export interface ConnectionStateChange {
 /** How long a feature record (capabilities, controller serial) stays fresh (protocol §2.7). */
 const FEATURE_TTL_MS = 30 * 60 * 1000;
 const MQTT_READY_TIMEOUT_MS = 20_000;
+/** How long a program read or write waits for the heater unless told otherwise. */
+const DEFAULT_ANSWER_TIMEOUT_MS = 30_000;
 
 export interface NavienAccountOptions {
   email: string;
@@ -90,6 +97,8 @@ export class NavienAccount extends EventEmitter {
   private readonly features = new Map<string, CachedFeature>();
   private readonly featureRequests = new Map<string, Promise<Record<string, unknown>>>();
   private readonly streams = new Map<string, DeviceStatusStream>();
+  /** Program edits of one heater run one after the other, whichever node sends them. */
+  private readonly programEdits = new KeyedQueue();
   private closed = false;
 
   constructor(opts: NavienAccountOptions) {
@@ -245,6 +254,59 @@ export class NavienAccount extends EventEmitter {
       ),
     );
     return decodeInstallerCounters(raw);
+  }
+
+  /** The heater's weekly program (§9.1), as the heater holds it. */
+  readSchedule(
+    device: DeviceAddress,
+    timeoutMs = this.answerTimeoutMs,
+  ): Promise<RawScheduleProgram> {
+    return this.withMqtt(() => readSchedule(this.programLink(device), timeoutMs));
+  }
+
+  /** Replaces the weekly program; resolves once the heater shows it (else NAVIEN_TIMEOUT). */
+  writeSchedule(
+    device: DeviceAddress,
+    program: RawScheduleProgram,
+    timeoutMs = this.answerTimeoutMs,
+  ): Promise<RawScheduleProgram> {
+    return this.withMqtt(() => writeSchedule(this.programLink(device), program, timeoutMs));
+  }
+
+  /** What navien-schedule's actions work on: this heater's feature record and program. */
+  scheduleHeater(device: DeviceAddress, timeoutMs = this.answerTimeoutMs): ScheduleHeater {
+    return {
+      feature: () => this.featureRecord(this.addressOf(device)),
+      read: () => this.readSchedule(device, timeoutMs),
+      write: (program) => this.writeSchedule(device, program, timeoutMs),
+      exclusive: (work) => this.programEdits.run(device.macAddress, work),
+    };
+  }
+
+  /**
+   * Sends a TOU plan (§9.2) with the controller serial (given, else from the feature record)
+   * and resolves with the plan the heater echoed.
+   */
+  async writeTou(
+    device: DeviceAddress,
+    program: RawTouProgram,
+    opts: { controllerSerial?: string; timeoutMs?: number } = {},
+  ): Promise<RawTouProgram> {
+    const serial = opts.controllerSerial || (await this.controllerSerial(this.addressOf(device)));
+    const timeoutMs = opts.timeoutMs ?? this.answerTimeoutMs;
+    return this.withMqtt(() => writeTou(this.programLink(device), program, serial, timeoutMs));
+  }
+
+  private get answerTimeoutMs(): number {
+    return this.deviceAnswerTimeoutMs ?? DEFAULT_ANSWER_TIMEOUT_MS;
+  }
+
+  private programLink(device: DeviceAddress): ProgramLink {
+    return {
+      mqtt: this.mqtt,
+      ids: { clientId: this.clientId, sessionId: this.sessionId },
+      device: this.addressOf(device),
+    };
   }
 
   /** A command queue for one node; close() it from the node's close handler. */

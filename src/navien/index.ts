@@ -38,3 +38,12 @@ export {
 } from './control/controller';
 // navien-events: the detector that turns statuses into events (it reads the shared stream above)
 export * from './events';
+// The heater's own programs: weekly schedule (navien-schedule) and TOU write (navien-tou)
+export {
+  parseScheduleAction,
+  runScheduleAction,
+  type ScheduleAction,
+  type ScheduleOutput,
+} from './program/schedule-action';
+export { parseTouAction, type TouAction } from './program/tou-action';
+export { decodeTouProgram } from './program/tou-echo';

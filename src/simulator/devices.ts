@@ -35,7 +35,7 @@ export interface DeviceHost {
   stop(): void;
 }
 
-interface Envelope {
+export interface Envelope {
   clientID: string;
   sessionID: string;
   requestTopic?: string;
@@ -47,7 +47,7 @@ const TOPIC =
   /^cmd\/52\/navilink-([0-9a-f]{12})\/(st|st\/did|ctrl|st\/energy-usage-daily-query\/rd|st\/energy-usage-monthly-query\/rd|st\/td\/rd)$/;
 const ENERGY_SUFFIX = 'energy-usage-daily-query/rd';
 
-function parseEnvelope(payload: Buffer): Envelope | null {
+export function parseEnvelope(payload: Buffer): Envelope | null {
   let json: unknown;
   try {
     json = JSON.parse(payload.toString('utf8'));

@@ -10,6 +10,7 @@
  */
 import { CONTROL_MODES } from '../navien/protocol/commands';
 import { applyControl, type ControlResult } from './heater-control';
+import { followProgram } from './heater-programs';
 import { advance, decideHeating, energyUsage, startDraw } from './heater-physics';
 import {
   installerCounters,
@@ -87,6 +88,7 @@ export class Heater {
   /** Advances the model by dtSec simulated seconds. */
   tick(dtSec: number): void {
     advance(this.state, dtSec);
+    followProgram(this);
   }
 
   /** Applies a §2.7 mode command; `command` may be 0 when only the mode string is known. */
@@ -103,6 +105,11 @@ export class Heater {
 
   get dhwOperationSetting(): number {
     return this.state.mode;
+  }
+
+  /** Days the vacation mode lasts (vacationDaySetting). */
+  get vacationDays(): number {
+    return this.state.vacationDays;
   }
 
   /** Tank sensor temperatures in °C (upper, lower). */

@@ -6,6 +6,7 @@ import { startBroker, type TestBroker } from './broker';
 import { attachHeaters, type DeviceHost } from './devices';
 import { errorBlock } from './device-error';
 import { Heater } from './heater';
+import { attachPrograms, type ProgramHost } from './program-host';
 import { adminRoute, heaterControls, type HeaterControls } from './heater-admin';
 import {
   API_PATH_PREFIX,
@@ -18,6 +19,7 @@ import {
 } from './rest-server';
 
 export { Heater } from './heater';
+export { programsOf, type HeaterPrograms } from './heater-programs';
 export type { HeaterControls, HeaterSummary } from './heater-admin';
 export { DEMO_EMAIL, DEMO_PASSWORD } from './rest-server';
 
@@ -71,6 +73,8 @@ export interface Simulator extends HeaterControls {
   readonly rest: RestServer;
   readonly broker: TestBroker;
   readonly deviceHost: DeviceHost;
+  /** Answers the weekly-program and TOU requests (program-host.ts). */
+  readonly programHost: ProgramHost;
   close(): Promise<void>;
 }
 
@@ -128,6 +132,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     throw err;
   }
   const deviceHost = attachHeaters(broker, heaters, { speed: opts.speed ?? 1, log: opts.log });
+  const programHost = attachPrograms(broker, heaters, { log: opts.log });
 
   const timers: NodeJS.Timeout[] = [];
   const every = (seconds: number | undefined, fn: () => void): void => {
@@ -156,11 +161,13 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     rest,
     broker,
     deviceHost,
+    programHost,
     ...controls,
     close() {
       closed ??= (async () => {
         for (const timer of timers) clearInterval(timer);
         deviceHost.stop();
+        programHost.stop();
         await Promise.allSettled([broker.close(), rest.close()]);
       })();
       return closed;

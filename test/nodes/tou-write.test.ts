@@ -1,0 +1,262 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { programsOf, startSimulator, type Heater, type Simulator } from '../../src/simulator';
+import touNode = require('../../src/navien-tou');
+import {
+  TAB,
+  accountConfig,
+  accountModule,
+  catchNodes,
+  helper,
+  initRuntime,
+  nextMessages,
+  startRuntime,
+  stopRuntime,
+  useSettings,
+  withCatalog,
+  type Msg,
+} from './flow-helpers';
+
+const NODES = [accountModule, withCatalog(touNode)];
+
+interface WirePublish {
+  topic: string;
+  clientID: string;
+  responseTopic: string;
+  request: Record<string, unknown> & { command: number };
+}
+
+interface TouOut {
+  enabled: boolean;
+  controllerId: string;
+  ok?: boolean;
+  seasons: {
+    months: string[];
+    periods: {
+      days: string[];
+      start: string;
+      end: string;
+      priceMin: number | null;
+      priceMax: number | null;
+    }[];
+  }[];
+}
+
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'];
+
+describe('navien-tou writes the plan (simulator)', function () {
+  this.timeout(60_000);
+  let sim: Simulator;
+  let userDir: string;
+  let mac: string;
+  let heater: Heater;
+  let wire: WirePublish[];
+  let stopWatching: () => void;
+
+  before(async function () {
+    initRuntime();
+    sim = await startSimulator({ devices: 1 });
+    const first = [...sim.heaters.entries()][0];
+    assert.ok(first);
+    [mac, heater] = first;
+  });
+  after(async function () {
+    await sim.close();
+  });
+  beforeEach(async function () {
+    userDir = mkdtempSync(join(tmpdir(), 'navien-tou-write-'));
+    // The echo wait is the account's device-answer timeout: 1.5 s for the "no echo" case.
+    useSettings({ userDir, navienTimeouts: { deviceAnswerMs: 1500 } });
+    programsOf(heater).ignoreWrites = false;
+    wire = [];
+    stopWatching = sim.broker.onPublish(({ topic, payload }) => {
+      wire.push({ topic, ...(JSON.parse(payload.toString('utf8')) as Omit<WirePublish, 'topic'>) });
+    });
+    await startRuntime();
+    await helper.load(
+      NODES,
+      [
+        ...catchNodes,
+        accountConfig(sim.apiUrl, sim.mqttUrl),
+        { id: 'tou', type: 'navien-tou', z: TAB, account: 'acc', device: mac, wires: [['out']] },
+        { id: 'out', type: 'helper', z: TAB },
+      ],
+      { acc: { email: sim.email, password: sim.password } },
+    );
+  });
+  afterEach(async function () {
+    stopWatching();
+    await stopRuntime();
+    rmSync(userDir, { recursive: true, force: true });
+  });
+
+  async function send(payload: unknown): Promise<Msg> {
+    const got = nextMessages(helper.getNode('out'), 1, 20_000);
+    helper.getNode('tou').receive({ payload });
+    const [msg] = await got;
+    assert.ok(msg);
+    return msg;
+  }
+
+  async function caught(payload: unknown): Promise<{ code: string; message: string }> {
+    const got = nextMessages(helper.getNode('caught'), 1, 20_000);
+    helper.getNode('tou').receive({ payload });
+    const [msg] = await got;
+    return msg?.error as { code: string; message: string };
+  }
+
+  const writes = (): WirePublish[] =>
+    wire.filter((w) => w.topic === `cmd/52/navilink-${mac}/ctrl/tou/rd`);
+
+  const plan = {
+    action: 'write',
+    seasons: [
+      {
+        months: ['July', 'Aug', 9, 'October'],
+        periods: [
+          { days: 'weekdays', start: '00:00', end: '15:59', priceMin: 0.2187, priceMax: 0.2187 },
+          { days: WEEKDAYS, start: '16:00', end: '20:59', priceMin: 0.41977, priceMax: 0.5 },
+        ],
+      },
+      {
+        months: [11, 12, 1, 2, 3, 4, 5, 6],
+        periods: [
+          { days: 'every day', start: '00:00', end: '23:59', priceMin: 0.19405, priceMax: 0.19405 },
+        ],
+      },
+    ],
+  };
+
+  it('sends masks, integer prices and the controller serial; confirms by echo; emits the plan with ok', async function () {
+    const msg = await send(plan);
+    const [write] = writes();
+    assert.ok(write, 'the write reached the broker');
+    assert.equal(write.request.command, 33554439);
+    assert.equal(write.responseTopic, `cmd/52/${write.clientID}/res/tou/rd`);
+    assert.equal(write.request.controllerSerialNumber, heater.controllerSerialNumber);
+    assert.equal(write.request.reservationUse, 2);
+    const expected = [
+      {
+        season: 960,
+        week: 124,
+        startHour: 0,
+        startMinute: 0,
+        endHour: 15,
+        endMinute: 59,
+        priceMin: 21870,
+        priceMax: 21870,
+        decimalPoint: 5,
+      },
+      {
+        season: 960,
+        week: 124,
+        startHour: 16,
+        startMinute: 0,
+        endHour: 20,
+        endMinute: 59,
+        priceMin: 41977,
+        priceMax: 50000,
+        decimalPoint: 5,
+      },
+      {
+        season: 3135,
+        week: 254,
+        startHour: 0,
+        startMinute: 0,
+        endHour: 23,
+        endMinute: 59,
+        priceMin: 19405,
+        priceMax: 19405,
+        decimalPoint: 5,
+      },
+    ];
+    assert.deepEqual(write.request.reservation, expected);
+    assert.deepEqual(programsOf(heater).tou.reservation, expected);
+    assert.equal(msg.topic, `navien/${mac}/tou`);
+    const p = msg.payload as TouOut;
+    assert.equal(p.ok, true);
+    assert.equal(p.enabled, true);
+    assert.equal(p.controllerId, heater.controllerSerialNumber);
+    assert.deepEqual(p.seasons[0]?.months, ['July', 'August', 'September', 'October']);
+    assert.deepEqual(p.seasons[0]?.periods[1], {
+      days: WEEKDAYS,
+      start: '16:00',
+      end: '20:59',
+      priceMin: 0.41977,
+      priceMax: 0.5,
+    });
+    assert.equal(p.seasons[1]?.months.length, 8);
+  });
+
+  it('read → write round trip: the plan the node reads is accepted as it is', async function () {
+    const read = (await send('')).payload as TouOut & { name: string };
+    const msg = await send({ action: 'write', enabled: false, seasons: read.seasons });
+    const p = msg.payload as TouOut;
+    assert.equal(p.ok, true);
+    assert.equal(p.enabled, false);
+    assert.deepEqual(p.seasons, read.seasons);
+    assert.equal(writes()[0]?.request.reservationUse, 1);
+  });
+
+  it('bad plans: NAVIEN_INVALID_INPUT naming the field, nothing published', async function () {
+    await send(''); // caches the controller serial, as any first use does
+    wire = [];
+    const period = { days: 'Mon', start: '00:00', end: '23:59', priceMin: 0.1, priceMax: 0.2 };
+    const cases: [unknown, RegExp][] = [
+      [{ action: 'write', seasons: [] }, /seasons/],
+      [
+        { action: 'write', seasons: [{ months: ['Smarch'], periods: [period] }] },
+        /seasons\[0\]\.months/,
+      ],
+      [
+        { action: 'write', seasons: [{ months: [1], periods: [{ ...period, days: 'Caturday' }] }] },
+        /periods\[0\]\.days/,
+      ],
+      [
+        { action: 'write', seasons: [{ months: [1], periods: [{ ...period, end: '25:00' }] }] },
+        /periods\[0\]\.end/,
+      ],
+      [
+        { action: 'write', seasons: [{ months: [1], periods: [{ ...period, priceMin: -1 }] }] },
+        /priceMin/,
+      ],
+      [
+        {
+          action: 'write',
+          seasons: [{ months: [1], periods: Array.from({ length: 17 }, () => period) }],
+        },
+        /at most 16/,
+      ],
+      [{ action: 'erase' }, /action/],
+    ];
+    for (const [payload, message] of cases) {
+      const error = await caught(payload);
+      assert.equal(error.code, 'NAVIEN_INVALID_INPUT', JSON.stringify(payload));
+      assert.match(error.message, message);
+    }
+    assert.deepEqual(
+      wire.map((w) => w.topic),
+      [],
+    );
+  });
+
+  it('no matching echo (none, or one of another plan): NAVIEN_TIMEOUT, plan unchanged', async function () {
+    programsOf(heater).ignoreWrites = true;
+    const before = structuredClone(programsOf(heater).tou);
+    // Another writer's echo on the same reply topic must not count as ours.
+    const stopEchoing = sim.broker.onPublish(({ topic, payload }) => {
+      if (!topic.endsWith('/ctrl/tou/rd')) return;
+      const env = JSON.parse(payload.toString('utf8')) as WirePublish;
+      void sim.broker.publish(env.responseTopic, {
+        response: { macAddress: mac, ...structuredClone(before) },
+      });
+    });
+    const error = await caught(plan).finally(stopEchoing);
+    assert.equal(error.code, 'NAVIEN_TIMEOUT');
+    assert.match(error.message, /did not confirm the TOU plan/);
+    assert.equal(writes().length, 1);
+    assert.deepEqual(programsOf(heater).tou, before);
+  });
+});
