@@ -1,4 +1,4 @@
-// The function nodes of examples 27 (monthly chart) and 28 (maintenance counters), run on
+// The function nodes of examples 25 (monthly chart) and 26 (maintenance counters), run on
 // payloads shaped as navien-energy sends them: what a user would see on the chart and in the report.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -36,9 +36,9 @@ const month = (m: number, heatPumpWh: number, elementWh: number) => ({
   totalWh: heatPumpWh + elementWh,
 });
 
-describe('examples 27 and 28: what their function nodes make of navien-energy output', function () {
-  it('27 charts one bar per month, heater and source, for every heater seen', function () {
-    const points = exampleFunction('27 - Monthly energy chart.json', 'ex27-points');
+describe('examples 25 and 26: what their function nodes make of navien-energy output', function () {
+  it('25 charts one bar per month, heater and source, for every heater seen', function () {
+    const points = exampleFunction('25 - Monthly energy chart.json', 'ex25-points');
     const payload = {
       report: 'monthly',
       years: [{ year: 2025, months: [month(1, 89662, 31260), month(2, 83099, 0)] }],
@@ -59,8 +59,8 @@ describe('examples 27 and 28: what their function nodes make of navien-energy ou
     );
   });
 
-  it('28 reports the week from two readings and warns above the element share', function () {
-    const report = exampleFunction('28 - Maintenance counters.json', 'ex28-report');
+  it('26 reports the week from two readings and warns above the element share', function () {
+    const report = exampleFunction('26 - Maintenance counters.json', 'ex26-report');
     const counters = (hp: number, el: number, starts: number) => ({
       report: 'lifetime',
       counters: {
