@@ -2,8 +2,9 @@ import { EventEmitter } from 'node:events';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { NavienApi } from './api';
 import { DEFAULT_API_URL, DEFAULT_MQTT_URL, NWP500_DEVICE_TYPE } from './constants';
-import { NavienError, toNavienError } from './errors';
+import { NavienError } from './errors';
 import { NavienHttp } from './http';
+import { FeatureCache } from './feature-cache';
 import { normalizeMac } from './mac';
 import { DeviceController, type ControllerOptions } from './control/controller';
 import { decodeEnergy, type DecodedEnergy, type EnergyTotals } from './decode/energy';
@@ -41,8 +42,6 @@ export interface ConnectionStateChange {
   error?: NavienError;
 }
 
-/** How long a feature record (capabilities, controller serial) stays fresh (protocol §2.7). */
-const FEATURE_TTL_MS = 30 * 60 * 1000;
 const MQTT_READY_TIMEOUT_MS = 20_000;
 /** How long a program read or write waits for the heater unless told otherwise. */
 const DEFAULT_ANSWER_TIMEOUT_MS = 30_000;
@@ -67,11 +66,6 @@ export interface NavienAccountOptions {
   deviceAnswerTimeoutMs?: number;
 }
 
-interface CachedFeature {
-  value: Record<string, unknown>;
-  fetchedAt: number;
-}
-
 /**
  * Everything one Navien login gives access to: the token session, the REST API with its
  * cache, and the one MQTT connection shared by every node that uses the account.
@@ -94,8 +88,17 @@ export class NavienAccount extends EventEmitter {
   private readonly mqttReadyTimeoutMs: number;
   private readonly deviceAnswerTimeoutMs: number | undefined;
   private mqttClient: NavienMqtt | undefined;
-  private readonly features = new Map<string, CachedFeature>();
-  private readonly featureRequests = new Map<string, Promise<Record<string, unknown>>>();
+  private readonly features = new FeatureCache((device) =>
+    this.withMqtt(async () => {
+      const channel = this.channel(device);
+      try {
+        await channel.open();
+        return await channel.requestFeatures(this.deviceAnswerTimeoutMs);
+      } finally {
+        channel.close();
+      }
+    }),
+  );
   private readonly streams = new Map<string, DeviceStatusStream>();
   /** Program edits of one heater run one after the other, whichever node sends them. */
   private readonly programEdits = new KeyedQueue();
@@ -369,59 +372,21 @@ export class NavienAccount extends EventEmitter {
   }
 
   /** The device's feature record ("DID"), cached for 30 minutes, one request at a time. */
-  async featureRecord(
+  featureRecord(
     device: DeviceAddress,
     opts: { fresh?: boolean } = {},
   ): Promise<Record<string, unknown>> {
-    const cached = this.features.get(device.macAddress);
-    if (!opts.fresh && cached && Date.now() - cached.fetchedAt < FEATURE_TTL_MS)
-      return cached.value;
-    const pending = this.featureRequests.get(device.macAddress);
-    if (pending) return pending;
-    const request = this.withMqtt(async () => {
-      const channel = this.channel(device);
-      try {
-        await channel.open();
-        return await channel.requestFeatures(this.deviceAnswerTimeoutMs);
-      } finally {
-        channel.close();
-      }
-    })
-      .then((feature) => {
-        this.rememberFeature(device.macAddress, feature);
-        return feature;
-      })
-      .finally(() => this.featureRequests.delete(device.macAddress));
-    this.featureRequests.set(device.macAddress, request);
-    return request;
+    return this.features.get(device, opts);
   }
 
   /** Status and control nodes see feature messages too; keep them for TOU and range checks. */
   rememberFeature(mac: string, feature: Record<string, unknown>): void {
-    this.features.set(mac, { value: feature, fetchedAt: Date.now() });
+    this.features.remember(mac, feature);
   }
 
   /** The controller serial number the TOU API needs (from the feature record). */
-  async controllerSerial(device: DeviceAddress): Promise<string> {
-    let feature: Record<string, unknown>;
-    try {
-      feature = await this.featureRecord(device);
-    } catch (err) {
-      const cause = toNavienError(err);
-      throw new NavienError(
-        cause.code === 'NAVIEN_INVALID_CREDENTIALS' ? cause.code : 'NAVIEN_MQTT_UNAVAILABLE',
-        `The TOU plan needs the controller serial number, which comes from the device over MQTT, and it could not be read (${cause.message}). Set msg.controllerId or the node's Controller ID to skip this step.`,
-        { cause, retriable: cause.retriable },
-      );
-    }
-    const serial = feature.controllerSerialNumber;
-    if (typeof serial !== 'string' || !serial) {
-      throw new NavienError(
-        'NAVIEN_UNSUPPORTED',
-        'The device did not report a controller serial number; set msg.controllerId or the Controller ID field',
-      );
-    }
-    return serial;
+  controllerSerial(device: DeviceAddress): Promise<string> {
+    return this.features.controllerSerial(device);
   }
 
   /** Stops everything this account started. Bounded: MQTT close is bounded by the client. */
