@@ -110,7 +110,7 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
     const mac = macs()[0];
     const requests = countStatusRequests();
     await helper.load(NODES, eventsFlow({}), creds());
-    const out = collect(helper.getNode('out'));
+    const out = collect(helper.getNode('out'), 'load');
     await waitFor(() => requests.count() >= 1, {
       timeout: 10_000,
       what: 'the first status request',
@@ -151,8 +151,8 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
   it('error-raised / error-cleared from the simulated heater, asked for by an input message; badge says what and when', async function () {
     const mac = macs()[0];
     await helper.load(NODES, eventsFlow({}), creds());
-    const out = collect(helper.getNode('out'));
-    const statuses = collect(helper.getNode('statuses'));
+    const out = collect(helper.getNode('out'), 'load');
+    const statuses = collect(helper.getNode('statuses'), 'load');
     await waitFor(
       () => statuses.some((s) => /watching/.test(String((s.status as { text: string }).text))),
       { timeout: 10_000, what: 'connected' },
@@ -186,7 +186,7 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
   it('initial: the current state comes out as events on start, in the chosen units', async function () {
     const mac = macs()[0];
     await helper.load(NODES, eventsFlow({ initial: true, units: 'C' }), creds());
-    const out = collect(helper.getNode('out'));
+    const out = collect(helper.getNode('out'), 'load');
     await waitFor(() => eventsIn(out).includes('setpoint-changed'), {
       timeout: 10_000,
       what: 'initial events',
@@ -208,7 +208,7 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
       eventsFlow({ events: ['charge-low', 'charge-recovered'], lowCharge: 30 }),
       creds(),
     );
-    const out = collect(helper.getNode('out'));
+    const out = collect(helper.getNode('out'), 'load');
     await pause(800);
     for (const [level, changes] of [
       [50, { compUse: 1 }],
@@ -248,8 +248,8 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
       { id: 'seen', type: 'helper', z: TAB },
     );
     await helper.load(NODES, flow, creds());
-    const out = collect(helper.getNode('out'));
-    const seen = collect(helper.getNode('seen'));
+    const out = collect(helper.getNode('out'), 'load');
+    const seen = collect(helper.getNode('seen'), 'load');
     await waitFor(() => seen.length >= 1, { timeout: 10_000, what: 'first status' });
     await pause(300);
     await sim.broker.stop();
@@ -300,8 +300,8 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
         toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
       });
       await helper.load(NODES, eventsFlow({ staleAfter: 120, interval: 30 }), creds());
-      const out = collect(helper.getNode('out'));
-      const statuses = collect(helper.getNode('statuses'));
+      const out = collect(helper.getNode('out'), 'load');
+      const statuses = collect(helper.getNode('statuses'), 'load');
       await waitFor(
         () => statuses.some((s) => /watching/.test(String((s.status as { text: string }).text))),
         { timeout: 10_000, what: 'connected' },
@@ -348,8 +348,8 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
       // The device list is checked every staleAfter (300 s) through the account's 60 s cache;
       // statuses come every 30 s until the heater goes off line.
       await helper.load(NODES, eventsFlow({ staleAfter: 300, interval: 30 }), creds());
-      const out = collect(helper.getNode('out'));
-      const statuses = collect(helper.getNode('statuses'));
+      const out = collect(helper.getNode('out'), 'load');
+      const statuses = collect(helper.getNode('statuses'), 'load');
       const badges = () => statuses.map((s) => s.status as { fill: string; text: string });
       await waitFor(() => badges().some((b) => /watching/.test(b.text)), {
         timeout: 10_000,
@@ -436,8 +436,8 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
         });
       }
       await helper.load(NODES, nodes, creds());
-      const seen = collect(helper.getNode('seen'));
-      const out = collect(helper.getNode('out'));
+      const seen = collect(helper.getNode('seen'), 'load');
+      const out = collect(helper.getNode('out'), 'load');
       const onlineEvents = () => out.filter((m) => payloadOf(m).event === 'online').length;
       await waitFor(() => onlineEvents() === 20, {
         timeout: 10_000,

@@ -1,12 +1,13 @@
 import helper = require('node-red-node-test-helper');
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { i18n } from '@node-red/util';
+import { hooks, i18n } from '@node-red/util';
 import type { Node, NodeAPI, NodeMessage } from 'node-red';
 import accountNode = require('../../src/navien-account');
 
 export { helper };
 /** Re-exported so node tests import their helpers from one place. */
+import { waitFor } from '../support/wait';
 export { rejection, waitFor } from '../support/wait';
 
 export const TAB = 'tab1';
@@ -33,6 +34,7 @@ export function initRuntime(): void {
 /** Starts the helper's runtime (which initialises i18n), then registers our catalogs with it. */
 export async function startRuntime(): Promise<void> {
   await new Promise<void>((resolve) => helper.startServer(resolve));
+  startInbox();
   const dir = join(__dirname, '..', '..', 'locales');
   for (const file of readdirSync(join(dir, 'en-US')).filter((f) => f.endsWith('.json'))) {
     await i18n.registerMessageCatalog(
@@ -44,6 +46,7 @@ export async function startRuntime(): Promise<void> {
 }
 
 export async function stopRuntime(): Promise<void> {
+  hooks.remove(INBOX_HOOK);
   await helper.unload();
   await new Promise<void>((resolve) => helper.stopServer(resolve));
 }
@@ -89,16 +92,64 @@ export const catchNodes: FlowNode[] = [
 ];
 
 /** Collects every message a helper node receives from now on. */
-export function collect(node: Node): Msg[] {
+export function collect(node: Node, from: 'now' | 'load' = 'now'): Msg[] {
+  if (from === 'load') return inboxOf(node.id);
   const got: Msg[] = [];
   node.on('input', (msg: Msg) => got.push(msg));
   return got;
 }
 
+/**
+ * Every message each node received since the latest `helper.load()` (a Node-RED onReceive hook), so a
+ * test can look at what a flow sent before `helper.load()` resolved: a status node may answer
+ * faster than the test gets to attach a listener (issue 10).
+ */
+const inbox = new Map<string, Msg[]>();
+const INBOX_HOOK = 'onReceive.navienTestInbox';
+
+function inboxOf(id: string): Msg[] {
+  let list = inbox.get(id);
+  if (!list) {
+    list = [];
+    inbox.set(id, list);
+  }
+  return list;
+}
+
+// Each load starts a new inbox, so nodes of an earlier deploy with the same ids do not count.
+const loadFlows = helper.load.bind(helper);
+helper.load = ((...args: Parameters<typeof helper.load>) => {
+  inbox.clear();
+  return loadFlows(...args);
+}) as typeof helper.load;
+
+function startInbox(): void {
+  inbox.clear();
+  hooks.remove(INBOX_HOOK);
+  hooks.add(INBOX_HOOK, (event: { msg: Msg; destination: { id: string } }) => {
+    inboxOf(event.destination.id).push(event.msg);
+  });
+}
+
 export type Msg = NodeMessage & Record<string, unknown>;
 
-/** Resolves with the next `count` messages a helper node receives. */
-export function nextMessages(node: Node, count = 1, timeoutMs = 10_000): Promise<Msg[]> {
+/**
+ * Resolves with the next `count` messages a helper node receives, or with `from: 'load'` its
+ * first `count` since the latest `helper.load()` (for nodes that send on their own at start).
+ */
+export function nextMessages(
+  node: Node,
+  count = 1,
+  timeoutMs = 10_000,
+  from: 'now' | 'load' = 'now',
+): Promise<Msg[]> {
+  if (from === 'load') {
+    const seen = inboxOf(node.id);
+    return waitFor(() => seen.length >= count, {
+      timeout: timeoutMs,
+      what: `${count} message(s) at ${node.id} (got ${seen.length})`,
+    }).then(() => seen.slice(0, count));
+  }
   return new Promise((resolve, reject) => {
     const got: Msg[] = [];
     const timer = setTimeout(() => {

@@ -86,7 +86,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
 
   it('streams decoded status for every device on the account, with units, names and times', async function () {
     await helper.load(NODES, statusFlow({}), creds());
-    const msgs = await nextMessages(helper.getNode('out'), 2);
+    const msgs = await nextMessages(helper.getNode('out'), 2, 10_000, 'load');
     assert.deepEqual(
       new Set(msgs.map((m) => m.topic)),
       new Set(macs().map((mac) => `navien/${mac}/status`)),
@@ -115,7 +115,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
   it('follows the chosen units: °C gives litres, and msg.raw carries the untouched status when asked', async function () {
     const mac = macs()[0];
     await helper.load(NODES, statusFlow({ device: mac, units: 'C', includeRaw: true }), creds());
-    const [msg] = await nextMessages(helper.getNode('out'));
+    const [msg] = await nextMessages(helper.getNode('out'), 1, 10_000, 'load');
     const p = msg.payload as StatusPayload;
     const raw = msg.raw as Record<string, number>;
     assert.equal(p.units.dhwTemperatureSetting, '°C');
@@ -127,7 +127,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
   it('an input message asks for a status now; msg.device picks the device', async function () {
     const [first, second] = macs();
     await helper.load(NODES, statusFlow({ interval: 0 }), creds());
-    const out = collect(helper.getNode('out'));
+    const out = collect(helper.getNode('out'), 'load');
     await waitFor(() => out.length === 2, { timeout: 10_000, what: 'initial statuses' });
     // Ask for each device in turn: each answer must be the one asked for, not just any status.
     helper.getNode('s').receive({ device: second });
@@ -147,7 +147,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
       statusFlow({ device: mac, outputMode: 'changes', interval: 0 }),
       creds(),
     );
-    const out = collect(helper.getNode('out'));
+    const out = collect(helper.getNode('out'), 'load');
     await waitFor(() => out.length === 1, { timeout: 10_000, what: 'first status' });
     // Play the device: the same status twice, then a changed one.
     const status = { ...sim.heaters.get(mac)!.status(), dhwTemperatureSetting: 100 };
@@ -185,7 +185,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
       });
     }
     await helper.load(NODES, flow([...nodes, { id: 'out', type: 'helper', z: TAB }]), creds());
-    await nextMessages(helper.getNode('out'), 100, 30_000);
+    await nextMessages(helper.getNode('out'), 100, 30_000, 'load');
     assert.equal(sim.broker.connectionCount(), 1);
   });
 
@@ -224,8 +224,8 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
         acc2: { email: sim.email, password: sim.password },
       },
     );
-    const out1 = collect(helper.getNode('out1'));
-    const out2 = collect(helper.getNode('out2'));
+    const out1 = collect(helper.getNode('out1'), 'load');
+    const out2 = collect(helper.getNode('out2'), 'load');
     await waitFor(() => out1.length >= 1 && out2.length >= 1, {
       timeout: 10_000,
       what: 'a status on both accounts',
@@ -246,8 +246,8 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
   it('after a broker restart it reconnects, resubscribes, asks again and emits fresh state', async function () {
     const mac = macs()[0];
     await helper.load(NODES, statusFlow({ device: mac, interval: 0 }), creds());
-    const out = collect(helper.getNode('out'));
-    const statuses = collect(helper.getNode('statuses'));
+    const out = collect(helper.getNode('out'), 'load');
+    const statuses = collect(helper.getNode('statuses'), 'load');
     await waitFor(() => out.length === 1, { timeout: 10_000, what: 'first status' });
     await sim.broker.stop();
     await waitFor(
@@ -261,7 +261,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
   it('an upgrade refused with HTTP 403 leads to a new sign-in and a reconnect, without a retry storm', async function () {
     const mac = macs()[0];
     await helper.load(NODES, statusFlow({ device: mac, interval: 0 }), creds());
-    const out = collect(helper.getNode('out'));
+    const out = collect(helper.getNode('out'), 'load');
     await waitFor(() => out.length === 1, { timeout: 10_000, what: 'first status' });
     const signInsBefore = sim.rest.counts.signIn;
     const upgradesBefore = sim.broker.upgrades.length;
@@ -296,7 +296,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
       what: 'no connection left after unload',
     });
     await helper.load(NODES, def, creds());
-    const out = collect(helper.getNode('out'));
+    const out = collect(helper.getNode('out'), 'load');
     await waitFor(() => out.length === 1, { timeout: 10_000, what: 'one status' });
     // Ask once more: a leftover node would answer too, so exactly one more message must come.
     helper.getNode('s').receive({});
@@ -318,7 +318,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
   it('drops malformed MQTT payloads with a warning and keeps streaming', async function () {
     const mac = macs()[0];
     await helper.load(NODES, statusFlow({ device: mac, interval: 0 }), creds());
-    const out = collect(helper.getNode('out'));
+    const out = collect(helper.getNode('out'), 'load');
     await waitFor(() => out.length === 1, { timeout: 10_000, what: 'first status' });
     const s = helper.getNode('s');
     const warned = new Promise<unknown[]>((resolve) =>
@@ -360,9 +360,9 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
       ]),
       creds(),
     );
-    const out = collect(helper.getNode('out'));
-    const statuses = collect(helper.getNode('statuses'));
-    const caught = collect(helper.getNode('caught'));
+    const out = collect(helper.getNode('out'), 'load');
+    const statuses = collect(helper.getNode('statuses'), 'load');
+    const caught = collect(helper.getNode('caught'), 'load');
     await waitFor(() => out.length >= 1 && caught.length >= 1, {
       timeout: 10_000,
       what: 'a status and an error',
@@ -385,8 +385,8 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     await helper.load(NODES, statusFlow({}), {
       acc: { email: sim.email, password: 'nope-not-it' },
     });
-    const statuses = collect(helper.getNode('statuses'));
-    const [caught] = await nextMessages(helper.getNode('caught'));
+    const statuses = collect(helper.getNode('statuses'), 'load');
+    const [caught] = await nextMessages(helper.getNode('caught'), 1, 10_000, 'load');
     assert.equal((caught.error as { code: string }).code, 'NAVIEN_INVALID_CREDENTIALS');
     const badge = (m: Msg) => m.status as { fill: string; text: string };
     await waitFor(
@@ -434,7 +434,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
         wires: [['out']],
       }));
       await helper.load(NODES, flow([...nodes, { id: 'out', type: 'helper', z: TAB }]), creds());
-      const out = collect(helper.getNode('out'));
+      const out = collect(helper.getNode('out'), 'load');
       await waitFor(() => out.length === 20, { timeout: 10_000, what: 'one status per node' });
       assert.equal(requests.length, 1, 'deploying 20 nodes asks once');
       assert.deepEqual(subscriptions, [`cmd/52/navilink-${mac}/#`], 'one subscription');
@@ -507,7 +507,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
 
   it('puts everyday fields first and protocol bookkeeping last in the payload', async function () {
     await helper.load(NODES, statusFlow({ device: macs()[0] }), creds());
-    const [msg] = await nextMessages(helper.getNode('out'));
+    const [msg] = await nextMessages(helper.getNode('out'), 1, 10_000, 'load');
     const keys = Object.keys(msg.payload as object);
     assert.deepEqual(keys.slice(0, 3), [
       'dhwTemperature',
@@ -525,8 +525,8 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
 
   it('following several heaters, the badge names the heater it shows', async function () {
     await helper.load(NODES, statusFlow({}), creds());
-    const statuses = collect(helper.getNode('statuses'));
-    await nextMessages(helper.getNode('out'), 2);
+    const statuses = collect(helper.getNode('statuses'), 'load');
+    await nextMessages(helper.getNode('out'), 2, 10_000, 'load');
     const names = [...sim.heaters.values()].map((h) => h.deviceName.slice(0, 9));
     await waitFor(
       () =>
@@ -561,8 +561,8 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     };
     try {
       await helper.load(NODES, statusFlow({ device: macs()[0], interval: 300 }), creds());
-      const statuses = collect(helper.getNode('statuses'));
-      await nextMessages(helper.getNode('out'));
+      const statuses = collect(helper.getNode('statuses'), 'load');
+      await nextMessages(helper.getNode('out'), 1, 10_000, 'load');
       assert.equal(timers.size, 1, 'one timer per node, however many statuses');
       now += 9 * 60_000;
       runDue();
