@@ -4,6 +4,7 @@ import {
   sameStatus,
   summarizeStatus,
   type ConnectionStateChange,
+  type DecodedStatus,
   type Device,
   type NavienAccount,
   type StatusSubscription,
@@ -83,28 +84,28 @@ function navienStatus(RED: NodeAPI): void {
     );
 
     /** With several heaters the badge says which one it shows. */
-    const badgeFor = (update: StatusUpdate): string => {
-      const summary = summarizeStatus(update.status);
+    const badgeFor = (update: StatusUpdate, status: DecodedStatus): string => {
+      const summary = summarizeStatus(status);
       if (followed.size < 2) return summary;
       return `${shortText(update.deviceName || update.macAddress.slice(-4), 10)}: ${summary}`;
     };
 
     const emitStatus = (entry: Followed, update: StatusUpdate): void => {
       stale.heard();
-      const status = update.status;
       if (changesOnly) {
+        const status = update.status;
         if (sameStatus(entry.lastSent, status)) return;
         entry.lastSent = status;
       }
-      // The decoded status is shared by every node on this heater and frozen: each message gets
-      // its own shallow copy, so a flow that edits msg.payload changes only its own message.
+      // Every message gets a status object of its own (update.copy()), so a flow that edits
+      // msg.payload changes only its own message; the badge is read from it before it is sent.
       const payload = update.copy();
       const msg: NodeMessage & { raw?: unknown } = {
         topic: `navien/${update.macAddress}/status`,
         payload,
       };
       if (config.includeRaw) msg.raw = Object.assign({}, update.raw);
-      const badge = badgeFor(update);
+      const badge = badgeFor(update, payload);
       // Badge updates go to every open editor; send one only when its text changes.
       if (badge !== lastBadge) {
         lastBadge = badge;
