@@ -41,12 +41,25 @@ interface Followed {
   sub: StatusSubscription;
   /** The last status this node sent (frozen and shared, so keeping it costs nothing). */
   lastSent?: StatusUpdate['status'];
+  /** msg.topic, built once. */
+  topic: string;
 }
 
 /** Tests replace the clock behind the stale badge (see test/nodes/status-node.test.ts). */
 const statusNodeClock: { current: Clock } = { current: systemClock };
 
 function navienStatus(RED: NodeAPI): void {
+  // Ten nodes on one heater receive the same update object: summarise it once for all.
+  let summarized: StatusUpdate | undefined;
+  let summary = '';
+  const summaryOf = (update: StatusUpdate, status: DecodedStatus): string => {
+    if (update !== summarized) {
+      summarized = update;
+      summary = summarizeStatus(status);
+    }
+    return summary;
+  };
+
   function NavienStatusNode(this: Node, config: StatusNodeDef): void {
     RED.nodes.createNode(this, config);
     const node = this;
@@ -85,9 +98,9 @@ function navienStatus(RED: NodeAPI): void {
 
     /** With several heaters the badge says which one it shows. */
     const badgeFor = (update: StatusUpdate, status: DecodedStatus): string => {
-      const summary = summarizeStatus(status);
-      if (followed.size < 2) return summary;
-      return `${shortText(update.deviceName || update.macAddress.slice(-4), 10)}: ${summary}`;
+      const text = summaryOf(update, status);
+      if (followed.size < 2) return text;
+      return `${shortText(update.deviceName || update.macAddress.slice(-4), 10)}: ${text}`;
     };
 
     const emitStatus = (entry: Followed, update: StatusUpdate): void => {
@@ -101,7 +114,7 @@ function navienStatus(RED: NodeAPI): void {
       // msg.payload changes only its own message; the badge is read from it before it is sent.
       const payload = update.copy();
       const msg: NodeMessage & { raw?: unknown } = {
-        topic: `navien/${update.macAddress}/status`,
+        topic: entry.topic,
         payload,
       };
       if (config.includeRaw) msg.raw = Object.assign({}, update.raw);
@@ -168,7 +181,7 @@ function navienStatus(RED: NodeAPI): void {
       if (!account || closed) return undefined;
       const known = followed.get(device.macAddress);
       if (known) return known;
-      const entry = { device } as Followed;
+      const entry = { device, topic: `navien/${device.macAddress}/status` } as Followed;
       followed.set(device.macAddress, entry);
       entry.sub = account.subscribeStatus(device, {
         units,
