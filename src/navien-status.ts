@@ -4,6 +4,7 @@ import {
   sameStatus,
   summarizeStatus,
   type ConnectionStateChange,
+  type DecodedStatus,
   type Device,
   type NavienAccount,
   type StatusSubscription,
@@ -44,12 +45,25 @@ interface Followed {
   lastSent?: StatusUpdate['status'];
   /** The one-time "offline" message was sent for this heater. */
   offlineAnnounced?: boolean;
+  /** msg.topic, built once. */
+  topic: string;
 }
 
 /** Tests replace the clock behind the stale badge (see test/nodes/status-node.test.ts). */
 const statusNodeClock: { current: Clock } = { current: systemClock };
 
 function navienStatus(RED: NodeAPI): void {
+  // Ten nodes on one heater receive the same update object: summarise it once for all.
+  let summarized: StatusUpdate | undefined;
+  let summary = '';
+  const summaryOf = (update: StatusUpdate, status: DecodedStatus): string => {
+    if (update !== summarized) {
+      summarized = update;
+      summary = summarizeStatus(status);
+    }
+    return summary;
+  };
+
   function NavienStatusNode(this: Node, config: StatusNodeDef): void {
     RED.nodes.createNode(this, config);
     const node = this;
@@ -91,28 +105,28 @@ function navienStatus(RED: NodeAPI): void {
     );
 
     /** With several heaters the badge says which one it shows. */
-    const badgeFor = (update: StatusUpdate): string => {
-      const summary = summarizeStatus(update.status);
-      if (followed.size < 2) return summary;
-      return `${shortText(update.deviceName || update.macAddress.slice(-4), 10)}: ${summary}`;
+    const badgeFor = (update: StatusUpdate, status: DecodedStatus): string => {
+      const text = summaryOf(update, status);
+      if (followed.size < 2) return text;
+      return `${shortText(update.deviceName || update.macAddress.slice(-4), 10)}: ${text}`;
     };
 
     const emitStatus = (entry: Followed, update: StatusUpdate): void => {
       stale.heard();
-      const status = update.status;
       if (changesOnly) {
+        const status = update.status;
         if (sameStatus(entry.lastSent, status)) return;
         entry.lastSent = status;
       }
-      // The decoded status is shared by every node on this heater and frozen: each message gets
-      // its own shallow copy, so a flow that edits msg.payload changes only its own message.
+      // Every message gets a status object of its own (update.copy()), so a flow that edits
+      // msg.payload changes only its own message; the badge is read from it before it is sent.
       const payload = update.copy();
       const msg: NodeMessage & { raw?: unknown } = {
-        topic: `navien/${update.macAddress}/status`,
+        topic: entry.topic,
         payload,
       };
       if (config.includeRaw) msg.raw = Object.assign({}, update.raw);
-      const badge = badgeFor(update);
+      const badge = badgeFor(update, payload);
       // Badge updates go to every open editor; send one only when its text changes.
       if (badge !== lastBadge) {
         lastBadge = badge;
@@ -191,7 +205,7 @@ function navienStatus(RED: NodeAPI): void {
       if (!account || closed) return undefined;
       const known = followed.get(device.macAddress);
       if (known) return known;
-      const entry = { device } as Followed;
+      const entry = { device, topic: `navien/${device.macAddress}/status` } as Followed;
       followed.set(device.macAddress, entry);
       entry.sub = account.subscribeStatus(device, {
         units,

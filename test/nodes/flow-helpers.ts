@@ -121,7 +121,7 @@ const loadFlows = helper.load.bind(helper);
 helper.load = ((...args: Parameters<typeof helper.load>) => {
   inbox.clear();
   return loadFlows(...args);
-}) as typeof helper.load;
+});
 
 function startInbox(): void {
   inbox.clear();

@@ -129,6 +129,55 @@ describe('DeviceStatusStream over the loopback broker', function () {
     b.close();
   });
 
+  it("gives every listener's copy() an object of its own, one decode for all of them", async () => {
+    const decode = sinon.spy(decodeStatus);
+    host.decode = decode;
+    const copies: Record<string, unknown>[] = [];
+    const updates: StatusUpdate[] = [];
+    const subs = [0, 1, 2].map((i) =>
+      stream.add({
+        units: 'auto',
+        intervalS: 0,
+        onStatus: (u) => {
+          updates.push(u);
+          const payload = u.copy();
+          // A flow editing its payload at once, before the next listener is served.
+          payload.dhwTemperature = i;
+          payload.extra = i;
+          copies.push(payload);
+        },
+      }),
+    );
+    await waitFor(() => copies.length === 3, { what: 'three copies' });
+    assert.equal(decode.callCount, 1, 'three copies of one decode');
+    assert.deepEqual(
+      copies.map((c) => [c.dhwTemperature, c.extra]),
+      [
+        [0, 0],
+        [1, 1],
+        [2, 2],
+      ],
+    );
+    assert.equal(new Set(copies).size, 3, 'three distinct objects');
+    for (const c of copies) assert.ok(!Object.isFrozen(c));
+    // The shared status and a later listener still see the heater's values, in the same order.
+    const expected = decodeStatus(
+      { command: 67108883, dhwTemperature: 118, temperatureType: 2, errorCode: 0 },
+      { units: 'auto' },
+      {
+        macAddress: DEVICE.macAddress,
+        deviceName: 'Garage',
+        receivedAt: updates[0].status.receivedAt,
+      },
+    );
+    assert.deepEqual(updates[0].status, expected);
+    assert.deepEqual(Object.keys(copies[2]), [...Object.keys(expected), 'extra']);
+    assert.ok(Object.isFrozen(updates[0].status));
+    assert.deepEqual(subs[0].latest()?.copy(), expected);
+    assert.equal(subs[0].latest()?.status.dhwTemperature, 138.2);
+    for (const s of subs) s.close();
+  });
+
   it('the last close unsubscribes at the broker and lets the stream go; close is idempotent', async () => {
     const a = stream.add({ units: 'auto', intervalS: 0, onStatus: () => undefined });
     const b = stream.add({ units: 'F', intervalS: 0, onStatus: () => undefined });

@@ -1,149 +1,39 @@
 /**
  * Turns a raw status object (`response.status`, NAVIEN-PROTOCOL.md §3) into human units.
  * Key names stay the protocol's; values are converted; enum names sit beside the raw code in
- * `<key>Name`; missing keys stay missing; unknown keys pass through untouched.
+ * `<key>Name`; missing keys stay missing; unknown keys pass through untouched. The rules per key
+ * are in status-rules.ts; the decoder for one heater's key list is compiled once (status-plan.ts).
  */
-import {
-  CURRENT_HEAT_USE,
-  DHW_OPERATION_SETTING,
-  DR_EVENT_STATUS,
-  enumName,
-  OPERATION_MODE,
-  RECIRC_OPERATION_MODE,
-  TEMP_FORMULA_TYPE,
-  TEMPERATURE_TYPE,
-} from './enums';
+import { enumName } from './enums';
 import { errorText } from './error-codes';
 import {
-  energyWh,
-  fromDeciC,
-  fromDeciCDelta,
-  fromFlow,
-  fromHalfC,
-  fromOutsideRaw,
-  fromVolume,
-  resolveTempUnit,
-  round,
-  unitLabel,
-  type TempUnit,
-  type UnitChoice,
-} from './units';
+  compileAllFinite,
+  compileBuilder,
+  PlanCache,
+  type Builder,
+  type Slot,
+} from './status-plan';
+import {
+  BOOKKEEPING_LAST,
+  DEVICE_BOOLS,
+  EVERYDAY_FIRST,
+  NAME_KEYS,
+  PLACED,
+  RULES,
+} from './status-rules';
+import { energyWh, resolveTempUnit, unitLabel, type TempUnit, type UnitChoice } from './units';
 
+export {
+  DECI_C_DELTA_FIELDS,
+  DECI_C_FIELDS,
+  DEVICE_BOOL_FIELDS,
+  HALF_C_FIELDS,
+  TRI_STATE_FIELDS,
+} from './status-rules';
 export type { UnitChoice } from './units';
 
-/** Half-°C absolute temperatures. */
-export const HALF_C_FIELDS = [
-  'dhwTemperature',
-  'dhwTemperature2',
-  'dhwTemperatureSetting',
-  'dhwTargetTemperatureSetting',
-  'freezeProtectionTemperature',
-  'freezeProtectionTempMin',
-  'freezeProtectionTempMax',
-  'hpUpperOnTempSetting',
-  'hpUpperOffTempSetting',
-  'hpLowerOnTempSetting',
-  'hpLowerOffTempSetting',
-  'heUpperOnTempSetting',
-  'heUpperOffTempSetting',
-  'heLowerOnTempSetting',
-  'heLowerOffTempSetting',
-  'heatMinOpTemperature',
-  'recircTempSetting',
-  'recircTemperature',
-  'recircFaucetTemperature',
-  'currentInletTemperature',
-] as const;
-
-/** Tenth-°C absolute temperatures. */
-export const DECI_C_FIELDS = [
-  'tankUpperTemperature',
-  'tankLowerTemperature',
-  'dischargeTemperature',
-  'suctionTemperature',
-  'evaporatorTemperature',
-  'ambientTemperature',
-] as const;
-
-/**
- * Tenth-°C differences. The superheat values are differences too, so they get no +32 in °F
- * (the Python library adds it; §8 item 15).
- */
-export const DECI_C_DELTA_FIELDS = [
-  'hpUpperOnDiffTempSetting',
-  'hpUpperOffDiffTempSetting',
-  'hpLowerOnDiffTempSetting',
-  'hpLowerOffDiffTempSetting',
-  'heUpperOnDiffTempSetting',
-  'heUpperOffDiffTempSetting',
-  'heLowerOnTDiffempSetting', // sic: the wire name
-  'heLowerOnDiffTempSetting', // in case firmware ever fixes the typo
-  'heLowerOffDiffTempSetting',
-  'targetSuperHeat',
-  'currentSuperHeat',
-] as const;
-
-/** 2 → true, anything else → false. */
-export const DEVICE_BOOL_FIELDS = [
-  'didReload',
-  'freezeProtectionUse',
-  'dhwUse',
-  'dhwUseSustained',
-  'dhwOperationBusy',
-  'programReservationUse',
-  'ecoUse',
-  'eevUse',
-  'evaFanUse',
-  'shutOffValveUse',
-  'conOvrSensorUse',
-  'wtrOvrSensorUse',
-  'errorBuzzerUse',
-  'scaldUse',
-  'recircOperationBusy',
-] as const;
-
-/** 2 → true, 1 → false, 0 → null (not reported). */
-export const TRI_STATE_FIELDS = [
-  'operationBusy',
-  'compUse',
-  'antiLegionellaUse',
-  'antiLegionellaOperationBusy',
-  'heatUpperUse',
-  'heatLowerUse',
-  'airFilterAlarmUse',
-  'recircReservationUse',
-] as const;
-
-const FLOW_FIELDS = ['currentDhwFlowRate', 'recircDhwFlowRate'] as const;
-const VOLUME_FIELDS = ['cumulatedDhwFlowRate'] as const;
-const ENERGY_FIELDS = ['totalEnergyCapacity', 'availableEnergyCapacity'] as const;
-
-const ENUM_FIELDS: Readonly<Record<string, Readonly<Record<number, string>>>> = {
-  operationMode: OPERATION_MODE,
-  dhwOperationSetting: DHW_OPERATION_SETTING,
-  currentHeatUse: CURRENT_HEAT_USE,
-  drEventStatus: DR_EVENT_STATUS,
-  recircOperationMode: RECIRC_OPERATION_MODE,
-  temperatureType: TEMPERATURE_TYPE,
-  tempFormulaType: TEMP_FORMULA_TYPE,
-};
-
-/** Plain numbers that carry a unit. */
-const PLAIN_UNITS: Readonly<Record<string, string>> = {
-  currentInstPower: 'W',
-  dhwChargePer: '%',
-  mixingRate: '%',
-  wifiRssi: 'dBm',
-  vacationDaySetting: 'days',
-  vacationDayElapsed: 'days',
-  antiLegionellaPeriod: 'days',
-  airFilterAlarmPeriod: 'h',
-  airFilterAlarmElapsed: 'h',
-  cumulatedOpTimeEvaFan: 'h',
-  drOverrideStatus: 'h',
-  targetFanRpm: 'rpm',
-  currentFanRpm: 'rpm',
-};
+/** Every raw key the decoder has a rule or a place for (README's field table is checked against it). */
+export const KNOWN_STATUS_KEYS: readonly string[] = [...new Set([...RULES.keys(), ...PLACED])];
 
 export interface DecodedStatus {
   [key: string]: unknown;
@@ -185,121 +75,130 @@ export interface DecodeStatusOptions {
   units: UnitChoice;
 }
 
-/**
- * The payload's reading order (issue 14): what people look at first, then every other field in
- * wire order, then protocol bookkeeping. Only the order of keys; values do not depend on it.
- */
-const EVERYDAY_FIRST = [
-  'dhwTemperature',
-  'dhwTemperatureSetting',
-  'dhwTargetTemperatureSetting',
-  'dhwChargePer',
-  'dhwOperationSetting',
-  'operationMode',
-  'currentHeatUse',
-  'compUse',
-  'heatUpperUse',
-  'heatLowerUse',
-  'currentInstPower',
-  'errorCode',
-  'subErrorCode',
-  'currentDhwFlowRate',
-  'totalEnergyCapacity',
-  'availableEnergyCapacity',
-  'tankUpperTemperature',
-  'tankLowerTemperature',
-  'outsideTemperature',
-] as const;
-const BOOKKEEPING_LAST = [
-  'command',
-  'temperatureType',
-  'tempFormulaType',
-  'didReload',
-  'specialFunctionStatus',
-] as const;
-const PLACED = new Set<string>([...EVERYDAY_FIRST, ...BOOKKEEPING_LAST]);
+type RawRecord = Record<string, unknown>;
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
-type TempRule = (v: number, unit: TempUnit, raw: Record<string, unknown>) => number;
-
-/** One entry per key that needs more than a copy: built once, looked up per key (no branching per field list). */
-interface FieldRule {
-  /** Converts a finite number and names its unit. */
-  convert?: TempRule;
-  unitLabel?: (unit: TempUnit, tLabel: '°C' | '°F') => string;
-  /** Derives a value from any number (booleans, tri-states, TOU flags). */
-  derive?: (v: number) => unknown;
-  /** Adds `<key>Name` right after the key (present key, any value). */
-  names?: Readonly<Record<number, string>>;
+/** A key whose unit is named in `units` when its value is a finite number. */
+interface Labelled {
+  key: string;
+  /** The raw value that must be finite; undefined for usableEnergy (finite by construction). */
+  from: string | undefined;
+  label: string;
 }
 
-const RULES = new Map<string, FieldRule>();
-function rule(keys: readonly string[], entry: FieldRule): void {
-  for (const key of keys) RULES.set(key, { ...RULES.get(key), ...entry });
+/** Everything about decoding one heater's key list in one unit, compiled on first use. */
+interface Plan {
+  rawKeys: readonly string[];
+  tailKeys: readonly string[];
+  /** [without, with] usableEnergy: it exists only when both capacities are finite numbers. */
+  builders: [Builder | undefined, Builder | undefined];
+  labelled: [Labelled[], Labelled[]];
+  /** Whether every labelled raw value is a finite number (compiled with the builder). */
+  allFinite: [((raw: RawRecord) => boolean) | undefined, ((raw: RawRecord) => boolean) | undefined];
+  /** The units map when every labelled value is finite (the usual case), shared and frozen. */
+  fullUnits: [
+    Readonly<Record<string, string>> | undefined,
+    Readonly<Record<string, string>> | undefined,
+  ];
 }
-const tempLabel = (_u: TempUnit, t: '°C' | '°F'): string => t;
-rule(HALF_C_FIELDS, { convert: (v, u) => fromHalfC(v, u), unitLabel: tempLabel });
-rule(DECI_C_FIELDS, { convert: (v, u) => fromDeciC(v, u), unitLabel: tempLabel });
-rule(DECI_C_DELTA_FIELDS, { convert: (v, u) => fromDeciCDelta(v, u), unitLabel: tempLabel });
-rule(['outsideTemperature'], {
-  convert: (v, u, raw) => fromOutsideRaw(v, u, raw.tempFormulaType),
-  unitLabel: tempLabel,
-});
-rule(FLOW_FIELDS, {
-  convert: (v, u) => fromFlow(v, u),
-  unitLabel: (u) => (u === 'C' ? 'L/min' : 'gpm'),
-});
-rule(VOLUME_FIELDS, {
-  convert: (v, u) => fromVolume(v, u),
-  unitLabel: (u) => (u === 'C' ? 'L' : 'gal'),
-});
-rule(ENERGY_FIELDS, { convert: (v) => energyWh(v), unitLabel: () => 'Wh' });
-rule(['dhwChargePer'], { convert: (v) => round(v, 1) });
-for (const [key, label] of Object.entries(PLAIN_UNITS)) rule([key], { unitLabel: () => label });
-rule(TRI_STATE_FIELDS, { derive: (v) => (v === 0 ? null : v === 2) });
-// touStatus is 0/1 (plain truthiness); touOverrideStatus is 1 = override active, 2 = following TOU.
-rule(['touStatus'], { derive: (v) => v !== 0 });
-rule(['touOverrideStatus'], { derive: (v) => v === 1 });
-for (const [key, table] of Object.entries(ENUM_FIELDS)) rule([key], { names: table });
-// 2 → true for any number; an entry so the lookup below reaches them.
-rule(DEVICE_BOOL_FIELDS, {});
-// errorText follows errorCode (present key, any value).
-rule(['errorCode'], {});
-/** Every raw key the decoder has a rule or a place for (README's field table is checked against it). */
-export const KNOWN_STATUS_KEYS: readonly string[] = [...new Set([...RULES.keys(), ...PLACED])];
-const NAME_KEYS = new Map(Object.keys(ENUM_FIELDS).map((key) => [key, `${key}Name`]));
-const DEVICE_BOOLS = new Set<string>(DEVICE_BOOL_FIELDS);
 
-/**
- * The last units map built for each temperature unit. Consecutive statuses of one heater carry
- * the same fields, so the map is reused (frozen) instead of rebuilt for every message.
- */
-const unitsCache: Record<TempUnit, { keys: string[]; map: Readonly<Record<string, string>> }> = {
-  C: { keys: [], map: Object.freeze({}) },
-  F: { keys: [], map: Object.freeze({}) },
-};
-
-function sharedUnits(
+/** The output keys in order, and which carry a unit: the one statement of the payload's layout. */
+function layout(
+  raw: RawRecord,
   unit: TempUnit,
-  keys: string[],
-  labels: string[],
-): Readonly<Record<string, string>> {
-  const cached = unitsCache[unit];
-  if (cached.keys.length === keys.length) {
-    let same = true;
-    for (let i = 0; i < keys.length; i++) {
-      if (cached.keys[i] !== keys[i] || cached.map[keys[i]] !== labels[i]) {
-        same = false;
-        break;
-      }
+  withUsable: boolean,
+): { slots: Slot[]; labelled: Labelled[] } {
+  const tLabel = unitLabel(unit);
+  const slots: Slot[] = [];
+  const labelled: Labelled[] = [];
+  const place = (key: string): void => {
+    const r = RULES.get(key);
+    if (r === undefined) {
+      slots.push({ key, from: key });
+      return;
     }
-    if (same) return cached.map;
-  }
+    const fn = r.convert ?? r.derive;
+    slots.push({ key, from: key, fn, when: 'finite', deviceBool: DEVICE_BOOLS.has(key) });
+    if (r.unitLabel) labelled.push({ key, from: key, label: r.unitLabel(unit, tLabel) });
+    const names = r.names;
+    if (names)
+      slots.push({
+        key: NAME_KEYS.get(key) as string,
+        from: key,
+        fn: (v: unknown) => enumName(names, v),
+        when: 'any',
+      });
+    if (key === 'errorCode') {
+      const fn = (v: unknown, _u: unknown, rw: RawRecord): unknown => errorText(v, rw.subErrorCode);
+      slots.push({ key: 'errorText', from: key, fn, when: 'any' });
+    }
+    if (key === 'availableEnergyCapacity' && withUsable) {
+      slots.push({
+        key: 'usableEnergy',
+        from: undefined,
+        when: 'any',
+        fn: (_v: unknown, _u: unknown, rw: RawRecord) =>
+          Math.max(
+            0,
+            energyWh(rw.totalEnergyCapacity as number) -
+              energyWh(rw.availableEnergyCapacity as number),
+          ),
+      });
+      labelled.push({ key: 'usableEnergy', from: undefined, label: 'Wh' });
+    }
+  };
+  for (const key of EVERYDAY_FIRST) if (key in raw) place(key);
+  for (const key in raw) if (!PLACED.has(key)) place(key);
+  for (const key of BOOKKEEPING_LAST) if (key in raw) place(key);
+  return { slots, labelled };
+}
+
+/** The units map of labelled values that are finite numbers, in output order. */
+function unitsOf(labelled: readonly Labelled[], raw: RawRecord): Record<string, string> {
   const map: Record<string, string> = {};
-  for (let i = 0; i < keys.length; i++) map[keys[i]] = labels[i];
-  Object.freeze(map);
-  unitsCache[unit] = { keys, map };
+  for (const l of labelled)
+    if (l.from === undefined || isFiniteNumber(raw[l.from])) map[l.key] = l.label;
   return map;
 }
+
+/**
+ * The last partial units map built for each temperature unit (some value not a finite number).
+ * Consecutive statuses of one heater carry the same fields, so the map is reused (frozen).
+ */
+const partialUnits: Record<TempUnit, Readonly<Record<string, string>>> = {
+  C: Object.freeze({}),
+  F: Object.freeze({}),
+};
+
+function unitsFor(
+  plan: Plan,
+  usable: 0 | 1,
+  unit: TempUnit,
+  raw: RawRecord,
+): Readonly<Record<string, string>> {
+  const labelled = plan.labelled[usable];
+  if ((plan.allFinite[usable] as (raw: RawRecord) => boolean)(raw)) {
+    let full = plan.fullUnits[usable];
+    if (!full) plan.fullUnits[usable] = full = Object.freeze(unitsOf(labelled, raw));
+    return full;
+  }
+  const map = unitsOf(labelled, raw);
+  if (!sameEntries(partialUnits[unit], map)) partialUnits[unit] = Object.freeze(map);
+  return partialUnits[unit];
+}
+
+function sameEntries(
+  a: Readonly<Record<string, string>>,
+  b: Readonly<Record<string, string>>,
+): boolean {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i] || a[ka[i]] !== b[kb[i]]) return false;
+  return true;
+}
+
+const plans: Record<TempUnit, PlanCache<Plan>> = { C: new PlanCache(), F: new PlanCache() };
 
 /**
  * Decodes `raw`. `tail` keys (e.g. macAddress, deviceName, receivedAt) are added last, so a
@@ -311,56 +210,26 @@ export function decodeStatus(
   tail?: Readonly<Record<string, unknown>>,
 ): DecodedStatus {
   const unit = resolveTempUnit(opts.units, raw.temperatureType);
-  const tLabel = unitLabel(unit);
-  const out = {} as DecodedStatus;
-  const unitKeys: string[] = [];
-  const unitLabels: string[] = [];
-  let usableAfter: string | undefined;
-
-  const put = (key: string): void => {
-    const v = raw[key];
-    const r = RULES.get(key);
-    if (r === undefined) {
-      out[key] = v;
-      return;
-    }
-    const finite = typeof v === 'number' && Number.isFinite(v);
-    if (r.convert && finite) out[key] = r.convert(v, unit, raw);
-    else if (r.derive && finite) out[key] = r.derive(v);
-    else out[key] = DEVICE_BOOLS.has(key) && typeof v === 'number' ? v === 2 : v;
-    if (r.unitLabel && finite) {
-      unitKeys.push(key);
-      unitLabels.push(r.unitLabel(unit, tLabel));
-    }
-    if (r.names) out[NAME_KEYS.get(key) as string] = enumName(r.names, v);
-    if (key === 'errorCode') out.errorText = errorText(v, raw.subErrorCode);
-    if (key === usableAfter) {
-      const total = raw.totalEnergyCapacity as number;
-      const available = raw.availableEnergyCapacity as number;
-      out.usableEnergy = Math.max(0, energyWh(total) - energyWh(available));
-      unitKeys.push('usableEnergy');
-      unitLabels.push('Wh');
-    }
-  };
-
-  const total = raw.totalEnergyCapacity;
-  const available = raw.availableEnergyCapacity;
-  if (
-    typeof total === 'number' &&
-    Number.isFinite(total) &&
-    typeof available === 'number' &&
-    Number.isFinite(available)
-  ) {
-    usableAfter = 'availableEnergyCapacity';
+  const plan = plans[unit].get(raw, tail, (tailKeys) => ({
+    rawKeys: Object.keys(raw),
+    tailKeys,
+    builders: [undefined, undefined],
+    labelled: [[], []],
+    allFinite: [undefined, undefined],
+    fullUnits: [undefined, undefined],
+  }));
+  const usable =
+    isFiniteNumber(raw.totalEnergyCapacity) && isFiniteNumber(raw.availableEnergyCapacity) ? 1 : 0;
+  let build = plan.builders[usable];
+  if (!build) {
+    const { slots, labelled } = layout(raw, unit, usable === 1);
+    build = compileBuilder(slots, unit, unitLabel(unit), plan.tailKeys);
+    plan.builders[usable] = build;
+    plan.labelled[usable] = labelled;
+    const checked = labelled.flatMap((l) => (l.from === undefined ? [] : [l.from]));
+    plan.allFinite[usable] = compileAllFinite(checked);
   }
-
-  for (const key of EVERYDAY_FIRST) if (key in raw) put(key);
-  for (const key in raw) if (!PLACED.has(key)) put(key);
-  for (const key of BOOKKEEPING_LAST) if (key in raw) put(key);
-  out.temperatureUnit = tLabel;
-  out.units = sharedUnits(unit, unitKeys, unitLabels);
-  if (tail) for (const key in tail) out[key] = tail[key];
-  return out;
+  return build(raw, unitsFor(plan, usable, unit, raw), tail) as DecodedStatus;
 }
 
 const MODE_LABEL: Readonly<Record<string, string>> = {

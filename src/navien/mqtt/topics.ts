@@ -45,6 +45,15 @@ export function clientResponseTopic(deviceType: number, clientId: string, suffix
 
 /** MQTT filter matching ('+' one level, '#' the rest, including the parent level). */
 export function topicMatches(filter: string, topic: string): boolean {
+  const hash = filter.length - 1;
+  if (
+    hash > 0 &&
+    filter.charCodeAt(hash) === HASH &&
+    filter.indexOf('+') < 0 &&
+    filter.indexOf('#') === hash
+  ) {
+    return underPrefix(filter, hash, topic);
+  }
   const f = filter.split('/');
   const t = topic.split('/');
   for (let i = 0; i < f.length; i++) {
@@ -53,4 +62,18 @@ export function topicMatches(filter: string, topic: string): boolean {
     if (f[i] !== '+' && f[i] !== t[i]) return false;
   }
   return f.length === t.length;
+}
+
+const HASH = 0x23; // '#'
+
+/**
+ * `prefix/#` without '+' (a device wildcard, the filter of every status message): compared in
+ * place, since splitting both strings for each message and filter showed in the benchmark.
+ */
+function underPrefix(filter: string, hash: number, topic: string): boolean {
+  // filter[0..hash) is "a/b/"; the topic is "a/b" or starts with "a/b/".
+  const parent = hash - 1;
+  if (topic.length < parent) return false;
+  for (let i = 0; i < parent; i++) if (topic.charCodeAt(i) !== filter.charCodeAt(i)) return false;
+  return topic.length === parent || topic.charCodeAt(parent) === 0x2f; // '/'
 }

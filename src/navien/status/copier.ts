@@ -1,20 +1,25 @@
 /**
- * Fast shallow copies of decoded statuses. A decoded status has ~115 keys, enough for V8 to keep
- * it as a hash table; Object.assign or a spread of it costs more than the decode (bench/README.md).
- * A heater sends the same keys in every status, so one copy function is compiled per key list:
- * an object literal with those keys, which V8 builds in one step with a fixed shape (~20x faster).
+ * Fast shallow copies of decoded statuses. The shared status is frozen, and V8 copies a frozen
+ * ~116-key object slowly (a spread or Object.assign of it: ~20-150 µs, bench/README.md). A heater
+ * sends the same keys in every status, so one copy function is compiled per key list: an object
+ * literal with those keys, which V8 builds in one step with a fixed shape (~3 µs).
  */
-type Copier = (source: Readonly<Record<string, unknown>>) => Record<string, unknown>;
+import { hasKeys } from '../decode/status-plan';
+
+type Source = Readonly<Record<string, unknown>>;
+type Copier = (source: Source) => Record<string, unknown>;
 
 const MAX_SHAPES = 64;
 const copiers = new Map<string, Copier>();
+let last: { keys: string[]; copy: Copier } | undefined;
 
 function compile(keys: readonly string[]): Copier {
-  // Keys come from the heater: JSON.stringify quotes them safely; computed keys ([...]) make
-  // even "__proto__" an own property instead of setting the prototype.
+  // Keys come from the heater: JSON.stringify quotes them safely. Quoted keys let V8 lay the
+  // literal out in advance (computed ones are ~50x slower to build); only "__proto__" must be
+  // computed, or it would set the prototype instead of copying an own property.
   const fields = keys.map((k) => {
     const q = JSON.stringify(k);
-    return `[${q}]: s[${q}]`;
+    return `${k === '__proto__' ? `[${q}]` : q}: s[${q}]`;
   });
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   return new Function('s', `return {${fields.join(',')}};`) as Copier;
@@ -30,4 +35,14 @@ export function copierFor(keys: readonly string[]): Copier {
     copiers.set(signature, copier);
   }
   return copier;
+}
+
+/** A fresh, unfrozen shallow copy of `source` with the same keys in the same order. */
+export function copyOf<T extends Source>(source: T): T {
+  // A heater repeats its keys: checking the last list (~116 compares) beats joining it.
+  if (!last || !hasKeys(source, last.keys)) {
+    const keys = Object.keys(source);
+    last = { keys, copy: copierFor(keys) };
+  }
+  return last.copy(source) as T;
 }

@@ -11,7 +11,7 @@ import type { NavienMqtt } from '../mqtt/connection';
 import type { DeviceChannel, RawFeature, RawStatus } from '../mqtt/device-channel';
 import type { DeviceAddress } from '../mqtt/topics';
 import type { Logger } from '../types';
-import { copierFor } from './copier';
+import { copyOf } from './copier';
 
 /** One decoded status as every listener with the same unit setting receives it. */
 export interface StatusUpdate {
@@ -26,8 +26,61 @@ export interface StatusUpdate {
   raw: RawStatus;
   /** When the message arrived (epoch ms), stamped once per message. */
   receivedAt: number;
-  /** A fresh, unfrozen shallow copy of `status` (the status node's payload): cheap, see copier.ts. */
+  /**
+   * A fresh, unfrozen status the caller owns (the status node's payload): equal to `status`,
+   * shared with nothing. The last listener of a delivery gets the decoded object itself.
+   */
   copy(): DecodedStatus;
+}
+
+/**
+ * One message decoded in one unit setting. The decode is handed to the last listener that asks
+ * for a copy (nothing else holds it then), the others get copies of it; `status` freezes it if
+ * still here, or decodes the raw status again (the decoder is pure, so the result is equal).
+ */
+class DecodedUpdate implements StatusUpdate {
+  readonly macAddress: string;
+  readonly deviceName: string;
+  readonly raw: RawStatus;
+  readonly receivedAt: number;
+  /** Listeners of this delivery that have not asked for their copy yet. */
+  takers = 0;
+  private readonly decode: () => DecodedStatus;
+  /** The decoded status while no one else holds it (unfrozen: V8 copies it fastest). */
+  private own: DecodedStatus | undefined;
+  private frozen: Readonly<DecodedStatus> | undefined;
+
+  constructor(
+    macAddress: string,
+    deviceName: string,
+    raw: RawStatus,
+    receivedAt: number,
+    decode: () => DecodedStatus,
+  ) {
+    this.macAddress = macAddress;
+    this.deviceName = deviceName;
+    this.raw = raw;
+    this.receivedAt = receivedAt;
+    this.decode = decode;
+    this.own = decode();
+  }
+
+  get status(): Readonly<DecodedStatus> {
+    if (!this.frozen) {
+      this.frozen = Object.freeze(this.own ?? this.decode());
+      this.own = undefined;
+    }
+    return this.frozen;
+  }
+
+  copy(): DecodedStatus {
+    this.takers--;
+    const own = this.own;
+    if (!own) return copyOf(this.status);
+    if (this.takers > 0) return { ...own };
+    this.own = undefined;
+    return own;
+  }
 }
 
 export interface StatusListenerOptions {
@@ -86,7 +139,7 @@ export class DeviceStatusStream {
   private latestRaw: RawStatus | undefined;
   private latestAt = 0;
   /** The newest message decoded per unit setting; cleared when the next message arrives. */
-  private readonly decoded = new Map<UnitChoice, StatusUpdate>();
+  private readonly decoded = new Map<UnitChoice, DecodedUpdate>();
   private readonly onConnected = (): void => this.requestQuietly();
 
   constructor(host: StreamHost, device: DeviceAddress, deviceName: string, onEmpty: () => void) {
@@ -241,33 +294,19 @@ export class DeviceStatusStream {
     return this.decodedFor(units, this.latestRaw, this.latestAt);
   }
 
-  private decodedFor(units: UnitChoice, raw: RawStatus, receivedAt: number): StatusUpdate {
+  private decodedFor(units: UnitChoice, raw: RawStatus, receivedAt: number): DecodedUpdate {
     let update = this.decoded.get(units);
     if (!update) {
       const decode = this.host.decode ?? decodeStatus;
-      const status = decode(
-        raw,
-        { units },
-        {
-          macAddress: this.macAddress,
-          deviceName: this.deviceName,
-          receivedAt: new Date(receivedAt).toISOString(),
-        },
-      );
-      // The decoder adds ~116 keys one by one, which leaves V8 a dictionary-mode object; one
-      // compiled copy gives the shared status a fixed shape, so every listener's copy reads fast
-      // (10 listeners: ~7x less copy time in isolation). Frozen because it is shared: listeners
-      // copy it before handing it to a flow.
-      const copier = copierFor(Object.keys(status));
-      const frozen = Object.freeze(copier(status) as DecodedStatus);
-      update = {
+      // macAddress, deviceName and receivedAt are the decoder's tail: one object, no copy.
+      const tail = {
         macAddress: this.macAddress,
         deviceName: this.deviceName,
-        status: frozen,
-        raw,
-        receivedAt,
-        copy: () => copier(frozen) as DecodedStatus,
+        receivedAt: new Date(receivedAt).toISOString(),
       };
+      update = new DecodedUpdate(this.macAddress, this.deviceName, raw, receivedAt, () =>
+        decode(raw, { units }, tail),
+      );
       this.decoded.set(units, update);
     }
     return update;
@@ -277,6 +316,9 @@ export class DeviceStatusStream {
     this.latestRaw = raw;
     this.latestAt = receivedAt;
     this.decoded.clear();
+    for (const listener of this.listeners) {
+      this.decodedFor(listener.opts.units, raw, receivedAt).takers++;
+    }
     for (const listener of this.listeners) {
       this.call(listener, this.decodedFor(listener.opts.units, raw, receivedAt));
     }
