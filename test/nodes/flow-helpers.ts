@@ -118,10 +118,10 @@ function inboxOf(id: string): Msg[] {
 
 // Each load starts a new inbox, so nodes of an earlier deploy with the same ids do not count.
 const loadFlows = helper.load.bind(helper);
-helper.load = ((...args: Parameters<typeof helper.load>) => {
+helper.load = (...args: Parameters<typeof helper.load>) => {
   inbox.clear();
   return loadFlows(...args);
-});
+};
 
 function startInbox(): void {
   inbox.clear();
