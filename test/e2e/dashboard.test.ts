@@ -7,7 +7,8 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { decodeStatus } from '../../src/navien/decode/status';
-import { startSimulator, type Simulator } from '../../src/simulator';
+import { decodeRawSchedule } from '../../src/navien/program/schedule';
+import { programsOf, startSimulator, type Simulator } from '../../src/simulator';
 import { DemoProcess } from '../support/demo-process';
 import { delay, type FlowNode } from '../support/nodered-runtime';
 import { makeTempDir, removeTempDir, repoRoot } from '../support/packing';
@@ -27,6 +28,14 @@ function nowInF(sim: Simulator, mac: string): Record<string, unknown> {
   return decodeStatus(heater.status(), {
     units: 'F',
   });
+}
+
+/** How the program widget writes an entry's days. */
+function daysText(days: string[]): string {
+  if (days.length === 7) return 'every day';
+  if (days.join() === 'Monday,Tuesday,Wednesday,Thursday,Friday') return 'weekdays';
+  if (days.join() === 'Saturday,Sunday') return 'weekend';
+  return days.map((d) => d.slice(0, 3)).join(', ');
 }
 
 async function waitUntil(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
@@ -171,6 +180,43 @@ describe('e2e: the demo dashboard and the Tank card in a real browser (Chromium)
     );
     assert.match(await energy.innerText(), /heat pump [\d.]+ kWh, elements [\d.]+ kWh/);
     await p().screenshot({ path: join(ARTIFACTS, 'demo-dashboard.png'), fullPage: true });
+    assert.deepEqual(pageErrors, []);
+  });
+
+  it('shows each heater’s weekly program as the simulator holds it, and the last events', async function () {
+    for (const [mac, heater] of s().heaters) {
+      const held = decodeRawSchedule(programsOf(heater).schedule, 'F');
+      const widget = p().locator(`.navien-program[data-mac="${mac}"]`);
+      await widget.waitFor({ timeout: 60_000 });
+      assert.equal(await widget.locator('.navien-program-name').innerText(), heater.deviceName);
+      assert.equal(
+        await widget.locator('.navien-program-state').innerText(),
+        held.enabled ? 'program on' : 'program off',
+      );
+      const rows = widget.locator('.navien-program-entry');
+      assert.ok(held.entries.length > 0, 'the simulator holds a sample program');
+      assert.equal(await rows.count(), held.entries.length);
+      for (const [i, entry] of held.entries.entries()) {
+        const cells = (await rows.nth(i).locator('td').allInnerTexts()).map((c) => c.trim());
+        assert.deepEqual(cells, [
+          daysText(entry.days),
+          entry.time,
+          String(entry.mode).replace(/-/g, ' '),
+          entry.temperature === null ? '—' : `${entry.temperature} °F`,
+        ]);
+      }
+    }
+    const events = p().locator('.navien-event');
+    await events.first().waitFor({ timeout: 60_000 });
+    const count = await events.count();
+    assert.ok(count >= 1 && count <= 10, `${count} event lines`);
+    const names = [...s().heaters.values()].map((h) => h.deviceName);
+    assert.ok(names.includes(await events.first().locator('.navien-event-heater').innerText()));
+    assert.match(await events.first().locator('.navien-event-name').innerText(), /\w/);
+    await p().screenshot({
+      path: join(ARTIFACTS, 'demo-dashboard-program-events.png'),
+      fullPage: true,
+    });
     assert.deepEqual(pageErrors, []);
   });
 
