@@ -1,4 +1,5 @@
 import { EventEmitter, setMaxListeners } from 'node:events';
+import { systemClock, type Clock } from './clock';
 import { NavienError, describeError, toNavienError } from './errors';
 import type { NavienHttp, NavienRequest } from './http';
 import {
@@ -41,6 +42,8 @@ export interface NavienSessionOptions {
   store?: TokenStore;
   logger?: Logger;
   now?: () => number;
+  /** Time and the keep-fresh timer (tests pass a fake one); `now`, when given, wins for time. */
+  clock?: Clock;
   random?: () => number;
 }
 
@@ -81,7 +84,8 @@ export class NavienSession extends EventEmitter {
     this.#password = opts.password ?? '';
     this.store = opts.store;
     this.logger = opts.logger ?? silentLogger;
-    this.now = opts.now ?? Date.now;
+    const clock = opts.clock ?? systemClock;
+    this.now = opts.now ?? (() => clock.now());
     this.throttle = new SignInThrottle({
       now: this.now,
       random: opts.random ?? Math.random,
@@ -89,6 +93,7 @@ export class NavienSession extends EventEmitter {
     });
     this.keepFresh = new KeepFreshTimer({
       now: this.now,
+      clock,
       logger: this.logger,
       idle: () => !this.closed && !this.renewal,
       dueAt: () => this.nextRenewalDue(),

@@ -13,7 +13,8 @@ import {
   type RestServer,
   type RestServerOptions,
 } from '../../src/simulator/rest-server';
-import { rejection } from '../support/wait';
+import { fakeClock, type FakeClock } from '../support/fake-clock';
+import { rejection, waitFor } from '../support/wait';
 
 const MIN = 60_000;
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -407,41 +408,60 @@ describe('NavienSession', function () {
     assert.equal((await rejection(pending)).code, 'NAVIEN_CANCELLED');
   });
 
-  describe('keep-fresh timer (real time)', function () {
-    function realSession(rest: RestServer): NavienSession {
+  describe('keep-fresh timer (fake clock, real REST server)', function () {
+    let time: FakeClock;
+
+    beforeEach(function () {
+      time = fakeClock(T0);
+    });
+
+    function timedSession(rest: RestServer): NavienSession {
       const s = new NavienSession({
         http: new NavienHttp({ baseUrl: rest.url, maxAttempts: 1 }),
         email: DEMO_EMAIL,
         password: DEMO_PASSWORD,
+        clock: time.clock,
       });
       sessions.push(s);
       return s;
     }
 
     it('refreshes the JWT at its margin while on, and stops when off', async function () {
-      // 301 s lifetime − 300 s margin: due one second after receipt.
+      // 301 s lifetime − 300 s margin: due one second after receipt (+100 ms slack).
       const rest = await server({ accessTokenLifetimeSec: 301, awsLifetimeSec: 7200 });
-      const s = realSession(rest);
+      const s = timedSession(rest);
       await s.getTokens();
       s.setKeepFresh(true);
-      await new Promise((r) => setTimeout(r, 1400));
+      time.fake.tick(1099);
+      assert.equal(time.fake.countTimers(), 1, 'still waiting just before it is due');
+      assert.equal(rest.counts.refresh, 0, 'not before it is due');
+      time.fake.tick(1);
+      await waitFor(() => rest.counts.refresh === 1, { what: 'the refresh' });
+      await waitFor(() => time.fake.countTimers() === 1, { what: 'the next renewal armed' });
       assert.equal(rest.counts.refresh, 1);
       assert.equal(rest.counts.signIn, 1);
       s.setKeepFresh(false);
-      await new Promise((r) => setTimeout(r, 1300));
+      assert.equal(time.fake.countTimers(), 0, 'off clears the timer');
+      time.fake.tick(10 * MIN);
       assert.equal(rest.counts.refresh, 1);
     });
 
     it('signs in again at the AWS margin, and close() clears the timer', async function () {
       const rest = await server({ accessTokenLifetimeSec: 7200, awsLifetimeSec: 301 });
-      const s = realSession(rest);
+      const s = timedSession(rest);
       s.setKeepFresh(true);
       await s.getTokens();
-      await new Promise((r) => setTimeout(r, 1400));
+      time.fake.tick(1099);
+      assert.equal(time.fake.countTimers(), 1, 'still waiting just before it is due');
+      assert.equal(rest.counts.signIn, 1, 'not before it is due');
+      time.fake.tick(1);
+      await waitFor(() => rest.counts.signIn === 2, { what: 'the second sign-in' });
+      await waitFor(() => time.fake.countTimers() === 1, { what: 'the next renewal armed' });
       assert.equal(rest.counts.signIn, 2);
       assert.equal(rest.counts.refresh, 0);
       s.close();
-      await new Promise((r) => setTimeout(r, 1300));
+      assert.equal(time.fake.countTimers(), 0, 'close clears the timer');
+      time.fake.tick(10 * MIN);
       assert.equal(rest.counts.signIn, 2);
     });
   });

@@ -7,6 +7,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { connect, type MqttClient } from 'mqtt';
+import { systemClock, type Clock } from '../clock';
 import { NavienError, describeError, toNavienError } from '../errors';
 import { silentLogger, type AwsCredentials, type Logger } from '../types';
 import { PublishTracker } from './publisher';
@@ -44,6 +45,8 @@ export interface NavienMqttOptions {
   connectTimeoutMs?: number;
   /** Source of jitter; tests pass a fixed one. */
   random?: () => number;
+  /** Time for reconnect waits, signing dates and whenConnected() timeouts; tests pass a fake one. */
+  clock?: Clock;
 }
 
 export interface NavienMqttEvents {
@@ -56,6 +59,7 @@ export class NavienMqtt extends EventEmitter<NavienMqttEvents> {
   private readonly opts: NavienMqttOptions;
   private readonly log: Logger;
   private readonly connectTimeoutMs: number;
+  private readonly clock: Clock;
   private readonly reconnect: ReconnectSchedule;
   private readonly registry: SubscriptionRegistry;
   private readonly publishes: PublishTracker;
@@ -75,7 +79,8 @@ export class NavienMqtt extends EventEmitter<NavienMqttEvents> {
     this.opts = opts;
     this.log = opts.logger ?? silentLogger;
     this.connectTimeoutMs = opts.connectTimeoutMs ?? 30_000;
-    this.reconnect = new ReconnectSchedule(opts.backoff, opts.random ?? Math.random);
+    this.clock = opts.clock ?? systemClock;
+    this.reconnect = new ReconnectSchedule(opts.backoff, opts.random ?? Math.random, this.clock);
     this.registry = new SubscriptionRegistry(() => this.client, this.log);
     this.publishes = new PublishTracker(this.connectTimeoutMs);
   }
@@ -108,7 +113,7 @@ export class NavienMqtt extends EventEmitter<NavienMqttEvents> {
       return Promise.reject(toNavienError(opts.signal.reason, 'NAVIEN_CANCELLED'));
     return new Promise<void>((resolve, reject) => {
       const finish = (err?: NavienError): void => {
-        clearTimeout(timer);
+        this.clock.clearTimeout(timer);
         this.off('connected', onConnected);
         this.off('state', onState);
         opts.signal?.removeEventListener('abort', onAbort);
@@ -124,7 +129,7 @@ export class NavienMqtt extends EventEmitter<NavienMqttEvents> {
           );
       };
       const onAbort = (): void => finish(toNavienError(opts.signal?.reason, 'NAVIEN_CANCELLED'));
-      const timer = setTimeout(() => finish(opts.onTimeout()), opts.timeoutMs);
+      const timer = this.clock.setTimeout(() => finish(opts.onTimeout()), opts.timeoutMs);
       this.on('connected', onConnected);
       this.on('state', onState);
       opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -246,7 +251,10 @@ export class NavienMqtt extends EventEmitter<NavienMqttEvents> {
   private signedUrl(gen: number): string {
     try {
       const creds = this.usableCredentials();
-      if (creds) return presignIotWebSocketUrl({ url: this.opts.url, credentials: creds });
+      if (creds) {
+        const date = new Date(this.clock.now());
+        return presignIotWebSocketUrl({ url: this.opts.url, credentials: creds, date });
+      }
     } catch (err) {
       this.log.warn(`navien mqtt: could not sign the connection URL: ${describeError(err)}`);
     }

@@ -4,6 +4,7 @@
  * connection has stayed up for `stableMs`, so a broker that kicks us at once cannot make us loop.
  */
 import { Backoff } from '../backoff';
+import { systemClock, type Clock } from '../clock';
 
 export interface ReconnectOptions {
   initialMs?: number;
@@ -15,10 +16,14 @@ export interface ReconnectOptions {
 export class ReconnectSchedule {
   private readonly backoff: Backoff;
   private readonly stableMs: number;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: unknown = null;
   private connectedAt = 0;
 
-  constructor(opts: ReconnectOptions | undefined, random: () => number) {
+  constructor(
+    opts: ReconnectOptions | undefined,
+    random: () => number,
+    private readonly clock: Clock = systemClock,
+  ) {
     this.backoff = new Backoff(
       { baseMs: opts?.initialMs ?? 1000, capMs: opts?.maxMs ?? 180_000 },
       random,
@@ -34,7 +39,7 @@ export class ReconnectSchedule {
   /** Runs `attempt` after the next backoff step; returns the delay. */
   schedule(attempt: () => void): number {
     const delay = this.backoff.next();
-    this.timer = setTimeout(() => {
+    this.timer = this.clock.setTimeout(() => {
       this.timer = null;
       attempt();
     }, delay);
@@ -42,7 +47,7 @@ export class ReconnectSchedule {
   }
 
   cancel(): void {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
   }
 
@@ -52,12 +57,12 @@ export class ReconnectSchedule {
   }
 
   connected(): void {
-    this.connectedAt = Date.now();
+    this.connectedAt = this.clock.now();
   }
 
   /** The connection ended: a long-lived one resets the count. */
   disconnected(): void {
-    if (this.connectedAt > 0 && Date.now() - this.connectedAt >= this.stableMs) this.reset();
+    if (this.connectedAt > 0 && this.clock.now() - this.connectedAt >= this.stableMs) this.reset();
     this.connectedAt = 0;
   }
 

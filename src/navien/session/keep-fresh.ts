@@ -3,6 +3,7 @@
  * a little after they fall due, and after a failure try again when the throttle allows it.
  */
 import type { Logger } from '../types';
+import { unrefTimer, type Clock } from '../clock';
 import { describeError } from '../errors';
 
 /** Fire slightly after the due instant so the renewal policy sees "expired". */
@@ -13,6 +14,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export interface KeepFreshOptions {
   now: () => number;
+  /** Whose timers wait for the due instant (the session's clock). */
+  clock: Clock;
   logger: Logger;
   /** May a renewal start now (session open, none running)? */
   idle: () => boolean;
@@ -27,7 +30,7 @@ export interface KeepFreshOptions {
 export class KeepFreshTimer {
   private on = false;
   private closed = false;
-  private timer?: NodeJS.Timeout;
+  private timer?: unknown;
 
   constructor(private readonly opts: KeepFreshOptions) {}
 
@@ -44,7 +47,7 @@ export class KeepFreshTimer {
 
   /** (Re)arms the timer for the next due instant, or clears it when off or busy. */
   schedule(): void {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer !== undefined) this.opts.clock.clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.on || !this.opts.idle()) return;
     const delay = Math.min(
@@ -55,8 +58,8 @@ export class KeepFreshTimer {
   }
 
   private arm(delay: number): void {
-    this.timer = setTimeout(() => this.fire(), delay);
-    this.timer.unref();
+    this.timer = this.opts.clock.setTimeout(() => this.fire(), delay);
+    unrefTimer(this.timer);
   }
 
   private fire(): void {
