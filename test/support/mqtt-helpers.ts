@@ -1,11 +1,30 @@
 /** Small helpers shared by the MQTT tests: polling waits and a mutable credential holder. */
 import type { EventEmitter } from 'node:events';
+import type { NavienMqtt } from '../../src/navien/mqtt/connection';
 import type { AwsCredentials } from '../../src/navien/types';
 
 export { rejection, waitFor } from './wait';
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * Resolves once the broker has handled every packet `m` sent before, and `m` every packet the
+ * broker sent it before: one QoS 1 PUBLISH and its PUBACK on the same socket, both in order.
+ * The test's "nothing arrived" check after it needs no sleep.
+ */
+export async function roundTrip(m: NavienMqtt): Promise<void> {
+  await m.publish('test/round-trip', {});
+}
+
+/**
+ * Like roundTrip(), after the (un)subscribes of this tick went out: the subscription registry
+ * sends them from one setImmediate, which runs before the one awaited here.
+ */
+export async function afterFlush(m: NavienMqtt): Promise<void> {
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  await roundTrip(m);
 }
 
 /** Resolves with the arguments of the next `event`; fails after `timeoutMs`. */

@@ -2,10 +2,19 @@ import { strict as assert } from 'node:assert';
 import { connect, type MqttClient } from 'mqtt';
 import { NavienError } from '../../src/navien/errors';
 import { NavienMqtt, type NavienMqttOptions } from '../../src/navien/mqtt/connection';
+import { amzDate } from '../../src/navien/mqtt/sigv4';
 import { startBroker, type TestBroker } from '../../src/simulator/broker';
-import type { AwsCredentials } from '../../src/navien/types';
+import type { AwsCredentials, Logger } from '../../src/navien/types';
+import { fakeClock } from '../support/fake-clock';
 import { startMosquitto, type MosquittoHandle } from '../support/mosquitto';
-import { credentials, nextEvent, openTcpHandles, sleep, waitFor } from '../support/mqtt-helpers';
+import {
+  afterFlush,
+  credentials,
+  nextEvent,
+  openTcpHandles,
+  roundTrip,
+  waitFor,
+} from '../support/mqtt-helpers';
 import { skipUnlessCi } from '../support/skip-unless-ci';
 
 describe('NavienMqtt against the loopback aedes broker', function () {
@@ -30,6 +39,8 @@ describe('NavienMqtt against the loopback aedes broker', function () {
       backoff: over.backoff ?? { initialMs: 100, maxMs: 2000 },
       connectTimeoutMs: over.connectTimeoutMs ?? 2000,
       random: over.random ?? (() => 0.5),
+      ...(over.clock ? { clock: over.clock } : {}),
+      ...(over.logger ? { logger: over.logger } : {}),
     });
     clients.push(m);
     return m;
@@ -45,8 +56,10 @@ describe('NavienMqtt against the loopback aedes broker', function () {
   });
 
   it('signs the upgrade with the current credentials on every (re)connect', async () => {
+    const time = fakeClock();
+    const t0 = time.fake.now;
     let creds = credentials('AKIDFIRST');
-    const m = make({ creds: () => creds });
+    const m = make({ creds: () => creds, clock: time.clock });
     m.acquire();
     await nextEvent(m, 'connected');
     const first = broker.upgrades[0];
@@ -59,24 +72,29 @@ describe('NavienMqtt against the loopback aedes broker', function () {
     assert.equal(first.query['X-Amz-Security-Token'], 'token/of+AKIDFIRST=');
     assert.match(first.rawQuery, /X-Amz-Security-Token=token%2Fof%2BAKIDFIRST%3D$/);
     assert.ok(first.query['X-Amz-Date']);
+    assert.equal(first.query['X-Amz-Date'], amzDate(new Date(t0)), 'signed at the clock time');
 
     creds = credentials('AKIDSECOND');
-    await sleep(1100); // a new second, so X-Amz-Date must differ too
+    time.fake.tick(1000); // a new second, so X-Amz-Date must differ too
     const again = nextEvent(m, 'connected');
     broker.dropClients();
+    await waitFor(() => time.fake.countTimers() === 1, { what: 'the reconnect wait' });
+    time.fake.tick(100);
     await again;
     const second = broker.upgrades[broker.upgrades.length - 1];
     assert.match(second.query['X-Amz-Credential'], /^AKIDSECOND\//);
     assert.notEqual(second.query['X-Amz-Date'], first.query['X-Amz-Date']);
     assert.notEqual(second.query['X-Amz-Signature'], first.query['X-Amz-Signature']);
+    assert.equal(second.query['X-Amz-Date'], amzDate(new Date(t0 + 1100)));
   });
 
   it('opens one broker connection for 100 acquires and none after 100 releases', async () => {
     const baseline = openTcpHandles();
     const m = make();
     for (let i = 0; i < 100; i++) m.acquire();
+    // Sockets are created synchronously by acquire(): any extra connection would show now.
+    assert.equal(openTcpHandles(), baseline + 1, 'one client socket for 100 acquires');
     await nextEvent(m, 'connected');
-    await sleep(100);
     assert.equal(broker.connectionCount(), 1);
     assert.equal(broker.upgrades.length, 1);
     for (let i = 0; i < 100; i++) m.release();
@@ -89,7 +107,7 @@ describe('NavienMqtt against the loopback aedes broker', function () {
       m.acquire();
       m.release();
     }
-    await sleep(300);
+    assert.ok(openTcpHandles() <= baseline + 1, 'at most one socket for the churn');
     await waitFor(() => broker.connectionCount() === 0, { what: 'no connections after churn' });
     await waitFor(() => openTcpHandles() <= baseline, { what: 'no sockets after churn' });
     assert.equal(m.state, 'idle');
@@ -141,7 +159,7 @@ describe('NavienMqtt against the loopback aedes broker', function () {
     await waitFor(() => got.length === 2, { what: 'both handlers' });
     offA();
     offA(); // idempotent
-    await sleep(100);
+    await afterFlush(m);
     assert.deepEqual(unsubscribed, []);
     offB();
     await waitFor(() => unsubscribed.length === 1, { what: 'UNSUBSCRIBE' });
@@ -149,7 +167,8 @@ describe('NavienMqtt against the loopback aedes broker', function () {
   });
 
   it('resumes after a broker restart, resubscribes and fires connected again', async () => {
-    const m = make();
+    const time = fakeClock();
+    const m = make({ clock: time.clock });
     const got: string[] = [];
     m.subscribe('a/#', (_t, p) => got.push(p.toString()));
     m.acquire();
@@ -160,9 +179,19 @@ describe('NavienMqtt against the loopback aedes broker', function () {
       m.publish('a/b', {}),
       (e: NavienError) => e.code === 'NAVIEN_MQTT_UNAVAILABLE',
     );
-    await sleep(300);
+    // One retry while the broker is down: it fails and the next, longer wait starts.
+    let failures = 0;
+    m.on('state', (s) => {
+      if (s.state === 'reconnecting') failures++;
+    });
+    assert.equal(time.fake.countTimers(), 1, 'a retry is waiting');
+    time.fake.tick(100);
+    await waitFor(() => failures === 1 && time.fake.countTimers() === 1, {
+      what: 'the retry to fail and the next wait to start',
+    });
     const again = nextEvent(m, 'connected');
     await broker.start();
+    time.fake.tick(200);
     await again;
     assert.equal(m.state, 'connected');
     await broker.publish('a/b', 'after-restart');
@@ -198,7 +227,9 @@ describe('NavienMqtt against the loopback aedes broker', function () {
   it('backs off on repeated 403s instead of retrying in a storm', async () => {
     broker.refuseUpgrades(403);
     let renewals = 0;
+    const time = fakeClock();
     const m = make({
+      clock: time.clock,
       backoff: { initialMs: 100, maxMs: 5000 },
       renewCredentials: () => {
         renewals++;
@@ -206,8 +237,21 @@ describe('NavienMqtt against the loopback aedes broker', function () {
       },
     });
     m.acquire();
-    await sleep(1600);
     // random 0.5 → factor 1: attempts at 0, +100, +200, +400, +800 ms → at most 5 in 1.6 s
+    const refusedAndWaiting = (attempts: number) => () =>
+      broker.upgrades.length === attempts && time.fake.countTimers() === 1;
+    await waitFor(refusedAndWaiting(1), { what: 'the first refused attempt' });
+    for (const [i, wait] of [100, 200, 400, 800].entries()) {
+      time.fake.tick(wait - 1);
+      assert.equal(
+        time.fake.countTimers(),
+        1,
+        `still waiting 1 ms before the ${wait} ms wait ends`,
+      );
+      time.fake.tick(1);
+      await waitFor(refusedAndWaiting(i + 2), { what: `attempt ${i + 2}, refused` });
+    }
+    time.fake.tick(100); // 1.6 s in all
     assert.ok(broker.upgrades.length >= 3, `only ${broker.upgrades.length} attempts`);
     assert.ok(broker.upgrades.length <= 5, `${broker.upgrades.length} attempts: a retry storm`);
     assert.ok(renewals >= 2 && renewals <= broker.upgrades.length);
@@ -219,7 +263,9 @@ describe('NavienMqtt against the loopback aedes broker', function () {
     broker.refuseUpgrades(403);
     let valid = false;
     let creds = credentials('AKIDBAD');
+    const time = fakeClock();
     const m = make({
+      clock: time.clock,
       creds: () => creds,
       renewCredentials: () => {
         if (!valid) {
@@ -232,10 +278,14 @@ describe('NavienMqtt against the loopback aedes broker', function () {
     const states: string[] = [];
     m.on('state', (s) => states.push(s.state));
     m.acquire();
+    // The 403 makes it wait, then renew: the renewal says the credentials are invalid.
+    await waitFor(() => time.fake.countTimers() === 1, { what: 'the retry after the 403' });
+    time.fake.tick(100);
     await waitFor(() => m.state === 'auth-failed', { what: 'auth-failed' });
     assert.equal(m.error?.code, 'NAVIEN_INVALID_CREDENTIALS');
     const attempts = broker.upgrades.length;
-    await sleep(800);
+    assert.equal(time.fake.countTimers(), 0, 'no retry waiting');
+    time.fake.tick(10 * 60_000);
     assert.equal(broker.upgrades.length, attempts, 'no attempts after auth-failed');
     assert.equal(m.state, 'auth-failed');
 
@@ -283,7 +333,9 @@ describe('NavienMqtt against the loopback aedes broker', function () {
 
   it('survives a renewCredentials that throws synchronously and keeps backing off', async () => {
     let calls = 0;
+    const time = fakeClock();
     const m = make({
+      clock: time.clock,
       creds: () => undefined,
       renewCredentials: () => {
         calls++;
@@ -291,7 +343,13 @@ describe('NavienMqtt against the loopback aedes broker', function () {
       },
     });
     m.acquire();
-    await sleep(500);
+    for (const [i, wait] of [100, 200].entries()) {
+      await waitFor(() => calls === i + 1 && time.fake.countTimers() === 1, {
+        what: `renewal ${i + 1} to fail and a retry to wait`,
+      });
+      time.fake.tick(wait);
+    }
+    await waitFor(() => calls === 3, { what: 'the third renewal' });
     assert.ok(calls >= 2, `renew called ${calls} times`);
     assert.equal(m.state, 'reconnecting');
     assert.equal(broker.upgrades.length, 0, 'never connects without credentials');
@@ -306,21 +364,46 @@ describe('NavienMqtt against the loopback aedes broker', function () {
     const changes: string[] = [];
     a.on('state', (s) => changes.push(`a:${s.state}`));
     b.on('state', (s) => changes.push(`b:${s.state}`));
-    await sleep(700);
+    // Both still answer after both connected: the broker kicked neither.
+    await Promise.all([roundTrip(a), roundTrip(b)]);
     assert.deepEqual(changes, []);
     assert.equal(broker.connectionCount(), 2);
     assert.equal(broker.upgrades.length, 2);
   });
 
   it('does not spin when another client takes over the same client id', async () => {
-    const a = make({ clientId: 'navien-dup', backoff: { initialMs: 100, maxMs: 5000 } });
-    const b = make({ clientId: 'navien-dup', backoff: { initialMs: 100, maxMs: 5000 } });
+    const time = fakeClock();
+    const waits: { who: string; ms: number }[] = [];
+    /** Records the "reconnecting in N ms" of client `who`. */
+    const logger = (who: string): Logger => ({
+      debug: (line) => {
+        const m = /reconnecting in (\d+) ms/.exec(line);
+        if (m) waits.push({ who, ms: Number(m[1]) });
+      },
+      info: () => undefined,
+      warn: () => undefined,
+    });
+    const options = { clientId: 'navien-dup', backoff: { initialMs: 100, maxMs: 5000 } };
+    const a = make({ ...options, clock: time.clock, logger: logger('a') });
+    const b = make({ ...options, clock: time.clock, logger: logger('b') });
     a.acquire();
     await nextEvent(a, 'connected');
     b.acquire();
-    await sleep(2000);
+    // Each connect kicks the other, which waits its next backoff step; run 2 s of those waits.
+    const start = time.fake.now;
+    for (let kicks = 1; time.fake.now - start < 2000; kicks++) {
+      await waitFor(() => waits.length === kicks && time.fake.countTimers() === 1, {
+        what: `kick ${kicks} and its retry wait`,
+      });
+      time.fake.tick(waits[kicks - 1].ms);
+    }
     // Unbounded ping-pong at 100 ms would be ~40 upgrades; backoff keeps it to a handful.
     assert.ok(broker.upgrades.length <= 14, `${broker.upgrades.length} upgrades in 2 s`);
+    // A connection kicked at once does not reset the backoff: each client's waits double.
+    assert.deepEqual(
+      waits.slice(0, 7).map((w) => `${w.who}:${w.ms}`),
+      ['a:100', 'b:100', 'a:200', 'b:200', 'a:400', 'b:400', 'a:800'],
+    );
   });
 
   it('rejects publish with NAVIEN_MQTT_UNAVAILABLE when not connected', async () => {
