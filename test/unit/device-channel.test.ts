@@ -4,7 +4,7 @@ import { NavienMqtt } from '../../src/navien/mqtt/connection';
 import { DeviceChannel } from '../../src/navien/mqtt/device-channel';
 import { Command, type RequestEnvelope } from '../../src/navien/mqtt/envelope';
 import { startBroker, type TestBroker } from '../../src/simulator/broker';
-import { credentials, nextEvent, sleep, waitFor } from '../support/mqtt-helpers';
+import { afterFlush, credentials, nextEvent, roundTrip, waitFor } from '../support/mqtt-helpers';
 
 const DEVICE = { macAddress: 'a4c1382f09be', additionalValue: '7781', deviceType: 52 };
 const IDS = { clientId: 'navien-client-5c7e21ab', sessionId: '0f3c9d4e2b7a41c8a6e5d1b09c8f7a63' };
@@ -65,7 +65,7 @@ describe('DeviceChannel over the loopback broker', function () {
     await ch.open();
     await ch.requestStatus();
     await waitFor(() => statuses.length === 1, { what: 'status' });
-    await sleep(100);
+    await roundTrip(mqtt); // the echo of our request, if any, has arrived by now
     assert.equal(statuses.length, 1, 'the echoed request must not count');
     assert.deepEqual(others, []);
     assert.equal(statuses[0].dhwTemperature, 118);
@@ -157,7 +157,7 @@ describe('DeviceChannel over the loopback broker', function () {
     await a.requestStatus();
     await waitFor(() => gotA.length === 1 && gotB.length === 1, { what: 'both channels' });
     a.close();
-    await sleep(100);
+    await afterFlush(mqtt);
     assert.deepEqual(unsubscribed, []);
     assert.equal(a.listenerCount('status'), 0);
     b.close();

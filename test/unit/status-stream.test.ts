@@ -13,7 +13,7 @@ import {
 import { sameStatus } from '../../src/navien/status/compare';
 import { startBroker, type TestBroker } from '../../src/simulator/broker';
 import { silentLogger } from '../../src/navien/types';
-import { credentials, nextEvent, waitFor } from '../support/mqtt-helpers';
+import { afterFlush, credentials, nextEvent, waitFor } from '../support/mqtt-helpers';
 
 const DEVICE = { macAddress: 'a4c1382f09be', additionalValue: '7781', deviceType: 52 };
 const IDS = { clientId: 'navien-client-stream1', sessionId: '0f3c9d4e2b7a41c8a6e5d1b09c8f7a63' };
@@ -185,7 +185,7 @@ describe('DeviceStatusStream over the loopback broker', function () {
     a.close();
     a.close();
     assert.equal(emptied, 0);
-    await new Promise((r) => setTimeout(r, 100));
+    await afterFlush(mqtt);
     assert.deepEqual(unsubscribes, [], 'still one listener');
     b.close();
     assert.equal(emptied, 1);
