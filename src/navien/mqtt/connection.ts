@@ -251,10 +251,8 @@ export class NavienMqtt extends EventEmitter<NavienMqttEvents> {
   private signedUrl(gen: number): string {
     try {
       const creds = this.usableCredentials();
-      if (creds) {
-        const date = new Date(this.clock.now());
-        return presignIotWebSocketUrl({ url: this.opts.url, credentials: creds, date });
-      }
+      const date = new Date(this.clock.now());
+      if (creds) return presignIotWebSocketUrl({ url: this.opts.url, credentials: creds, date });
     } catch (err) {
       this.log.warn(`navien mqtt: could not sign the connection URL: ${describeError(err)}`);
     }
