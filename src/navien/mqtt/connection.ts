@@ -12,6 +12,7 @@ import { NavienError, describeError, toNavienError } from '../errors';
 import { silentLogger, type AwsCredentials, type Logger } from '../types';
 import { PublishTracker } from './publisher';
 import { ReconnectSchedule, type ReconnectOptions } from './reconnect';
+import { paceIntake } from './intake';
 import { presignIotWebSocketUrl } from './sigv4';
 import { SubscriptionRegistry, type MessageHandler } from './subscriptions';
 import { clientOptions, endBounded, usableCredentials } from './transport';
@@ -231,6 +232,7 @@ export class NavienMqtt extends EventEmitter<NavienMqttEvents> {
       },
     });
     const client = connect(this.opts.url, options);
+    paceIntake(client);
     this.client = client;
     client.on('connect', () => this.onConnect(client, gen));
     client.on('close', () => this.onClose(client, gen));

@@ -15,7 +15,11 @@ interface Registration {
 }
 
 export class SubscriptionRegistry {
-  private readonly subs = new Map<string, Set<Registration>>();
+  /**
+   * Handlers per topic filter. Each list is replaced, never changed, on add and remove, so a
+   * dispatch can walk it as it was when the message arrived without copying it per message.
+   */
+  private readonly subs = new Map<string, readonly Registration[]>();
   private readonly toSubscribe = new Set<string>();
   private readonly toUnsubscribe = new Set<string>();
   private flushScheduled = false;
@@ -31,32 +35,33 @@ export class SubscriptionRegistry {
   /** Adds a handler; the returned function removes it (idempotent). */
   add(topic: string, handler: MessageHandler): () => void {
     const reg: Registration = { handler };
-    let set = this.subs.get(topic);
-    if (!set) {
-      set = new Set();
-      this.subs.set(topic, set);
+    const regs = this.subs.get(topic);
+    if (!regs) {
+      this.subs.set(topic, [reg]);
       this.toUnsubscribe.delete(topic);
       this.toSubscribe.add(topic);
       this.scheduleFlush();
+    } else {
+      this.subs.set(topic, [...regs, reg]);
     }
-    set.add(reg);
     let done = false;
     return () => {
       if (done) return;
       done = true;
-      const s = this.subs.get(topic);
-      if (!s) return;
-      s.delete(reg);
-      if (s.size === 0) {
-        this.subs.delete(topic);
-        this.toSubscribe.delete(topic);
-        this.toUnsubscribe.add(topic);
-        this.scheduleFlush();
+      const current = this.subs.get(topic);
+      if (!current) return;
+      const rest = current.filter((r) => r !== reg);
+      if (rest.length > 0) {
+        this.subs.set(topic, rest);
+        return;
       }
+      this.subs.delete(topic);
+      this.toSubscribe.delete(topic);
+      this.toUnsubscribe.add(topic);
+      this.scheduleFlush();
     };
   }
 
-  /** See NavienMqtt.whenSubscribed. */
   whenSubscribed(topic: string): Promise<void> {
     const client = this.client();
     if (!client || !client.connected || !this.subs.has(topic)) return Promise.resolve();
@@ -110,7 +115,7 @@ export class SubscriptionRegistry {
   dispatch(topic: string, payload: Buffer): void {
     for (const [filter, regs] of this.subs) {
       if (!topicMatches(filter, topic)) continue;
-      for (const reg of [...regs]) {
+      for (const reg of regs) {
         try {
           reg.handler(topic, payload);
         } catch (err) {

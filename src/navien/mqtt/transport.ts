@@ -34,6 +34,15 @@ export interface ClientSetup {
   onRefused: (httpStatus: number) => void;
 }
 
+/**
+ * mqtt.js traces every packet through `debug`; even switched off, each call costs (≈ 6 µs per
+ * status message in the benchmark's profile, bench/README.md). It stays on when asked for with
+ * DEBUG=mqttjs*, so protocol tracing still works.
+ */
+function packetTrace(): Pick<IClientOptions, 'log'> {
+  return /mqttjs/.test(process.env.DEBUG ?? '') ? {} : { log: () => undefined };
+}
+
 /** mqtt.js options for AWS IoT over a signed WebSocket, with reconnects left to us. */
 export function clientOptions(setup: ClientSetup): IClientOptions {
   return {
@@ -52,6 +61,7 @@ export function clientOptions(setup: ClientSetup): IClientOptions {
     transformWsUrl: () => setup.signedUrl(),
     createWebsocket: (url: string, protocols: string[], o: IClientOptions) =>
       createSocket(url, protocols, o, setup.onRefused),
+    ...packetTrace(),
   };
 }
 

@@ -138,8 +138,17 @@ export class DeviceStatusStream {
   private inFlight: Promise<void> | undefined;
   private latestRaw: RawStatus | undefined;
   private latestAt = 0;
-  /** The newest message decoded per unit setting; cleared when the next message arrives. */
-  private readonly decoded = new Map<UnitChoice, DecodedUpdate>();
+  /**
+   * The newest message decoded per unit setting; emptied when the next message arrives. A plain
+   * object with fixed keys, not a Map: Map.clear() allocates a new table and links the old one to
+   * it, and a chain of such tables hanging off an old-generation Map kept every message's status
+   * alive through young-generation GCs until the next full GC (bench/README.md).
+   */
+  private readonly decoded: Record<UnitChoice, DecodedUpdate | undefined> = {
+    auto: undefined,
+    C: undefined,
+    F: undefined,
+  };
   private readonly onConnected = (): void => this.requestQuietly();
 
   constructor(host: StreamHost, device: DeviceAddress, deviceName: string, onEmpty: () => void) {
@@ -241,7 +250,7 @@ export class DeviceStatusStream {
       this.mqtt.release();
     }
     this.mqtt = undefined;
-    this.decoded.clear();
+    this.forgetDecoded();
     this.latestRaw = undefined;
   }
 
@@ -295,7 +304,7 @@ export class DeviceStatusStream {
   }
 
   private decodedFor(units: UnitChoice, raw: RawStatus, receivedAt: number): DecodedUpdate {
-    let update = this.decoded.get(units);
+    let update = this.decoded[units];
     if (!update) {
       const decode = this.host.decode ?? decodeStatus;
       // macAddress, deviceName and receivedAt are the decoder's tail: one object, no copy.
@@ -307,15 +316,19 @@ export class DeviceStatusStream {
       update = new DecodedUpdate(this.macAddress, this.deviceName, raw, receivedAt, () =>
         decode(raw, { units }, tail),
       );
-      this.decoded.set(units, update);
+      this.decoded[units] = update;
     }
     return update;
+  }
+
+  private forgetDecoded(): void {
+    this.decoded.auto = this.decoded.C = this.decoded.F = undefined;
   }
 
   private deliver(raw: RawStatus, receivedAt: number): void {
     this.latestRaw = raw;
     this.latestAt = receivedAt;
-    this.decoded.clear();
+    this.forgetDecoded();
     for (const listener of this.listeners) {
       this.decodedFor(listener.opts.units, raw, receivedAt).takers++;
     }
