@@ -5,18 +5,11 @@
  * silence would reach the threshold and re-armed lazily, so a status costs no timer work. The
  * clock is injected so tests need not wait.
  */
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import { systemClock, type Clock } from '../navien/clock';
 
-// Looked up on every call, so sinon's fake timers replace them too.
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+// The same clock the Navien client waits on: tests replace it (or sinon's fake timers do, since
+// the system clock looks the timer functions up on every call).
+export { systemClock, type Clock };
 
 const MIN_STALE_MS = 60_000;
 
