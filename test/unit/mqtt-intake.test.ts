@@ -77,6 +77,53 @@ describe('bounded MQTT intake (issue 11)', function () {
     });
   });
 
+  it('closes cleanly in the middle of a burst, with a yield pending, and reconnects', async () => {
+    const broker = await startBroker();
+    const navien = new NavienMqtt({
+      url: broker.url,
+      clientId: 'navien-client-intake-close',
+      credentials: () => credentials('AKIDINTAKE'),
+      renewCredentials: () => Promise.resolve(),
+      connectTimeoutMs: 2000,
+    });
+    const publisher = await mqttjs.connectAsync(broker.url, {
+      clientId: 'burst2',
+      reconnectPeriod: 0,
+    });
+    try {
+      navien.acquire();
+      await nextEvent(navien, 'connected');
+      let received = 0;
+      let closing: Promise<void> | undefined;
+      navien.subscribe('burst/#', () => {
+        received++;
+        // The 16th message's yield is pending when the connection goes.
+        if (received === MESSAGES_PER_TURN) closing = navien.close();
+      });
+      await navien.whenSubscribed('burst/#');
+      for (let i = 0; i < 500; i++) publisher.publish('burst/x', String(i), { qos: 0 });
+      await waitFor(() => closing !== undefined, { timeout: 10_000, what: 'the close' });
+      await closing;
+      await nextTurn();
+      assert.equal(navien.state, 'closed');
+      const afterClose = received;
+
+      // A new connection takes messages again (the old client's pending yield did not harm it).
+      navien.acquire();
+      await nextEvent(navien, 'connected');
+      const again: string[] = [];
+      navien.subscribe('again/#', (_topic, payload) => again.push(payload.toString()));
+      await navien.whenSubscribed('again/#');
+      publisher.publish('again/x', 'hello', { qos: 0 });
+      await waitFor(() => again.length === 1, { timeout: 5000, what: 'a message after reconnect' });
+      assert.ok(afterClose >= MESSAGES_PER_TURN && afterClose < 500, `${afterClose} before close`);
+    } finally {
+      await publisher.endAsync(true);
+      await navien.close();
+      await broker.close();
+    }
+  });
+
   it("keeps mqtt.js's packet tracing only when DEBUG names mqttjs", () => {
     const setup = {
       clientId: 'c',
