@@ -3,7 +3,8 @@
 // Run after `npm run build` (npm start does). `npm start -- --reset` restores the demo flow.
 // NAVIEN_DEMO_REAL=1 with NAVIEN_EMAIL/NAVIEN_PASSWORD set uses the real cloud instead.
 // NAVIEN_DEMO_DIR, NAVIEN_DEMO_PORT, NAVIEN_DEMO_REST_PORT, NAVIEN_DEMO_MQTT_PORT and the
-// simulator's NAVIEN_SIM_* variables (see `npx navien-simulator --help`) change the defaults.
+// simulator's NAVIEN_SIM_* variables (see `npx navien-simulator --help`) change the defaults;
+// NAVIEN_DEMO_DASHBOARD=0 leaves the dashboard out.
 /* global process, console, setTimeout, clearTimeout, setInterval, URL -- Node globals; the lint config gives .mjs files none */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -34,6 +35,17 @@ if (real && !(env.NAVIEN_EMAIL && env.NAVIEN_PASSWORD)) {
   process.exit(2);
 }
 const editorPort = port('NAVIEN_DEMO_PORT', 1880);
+// Dashboard 2 is a devDependency: `npm install --omit=dev` leaves it out. Its widgets would then
+// be missing node types, and Node-RED starts no flow at all while any type is missing.
+function dashboardInstalled() {
+  try {
+    require.resolve('@flowfuse/node-red-dashboard/package.json');
+    return true;
+  } catch {
+    return false;
+  }
+}
+const withDashboard = env.NAVIEN_DEMO_DASHBOARD !== '0' && dashboardInstalled();
 // The real cloud gets its own user directory: its flow differs and must never meet the simulator's.
 const userDir = env.NAVIEN_DEMO_DIR || join(root, real ? '.demo-real' : '.demo');
 const built = join(root, 'nodes', 'simulator', 'index.js');
@@ -162,6 +174,21 @@ const state = !reset && existsSync(stateFile) ? readJson(stateFile) : { written:
 let flows = !reset && existsSync(flowFile) ? readJson(flowFile) : [];
 if (reset || !existsSync(flowFile)) state.written = [];
 const has = new Set(flows.map((n) => n.id));
+if (!withDashboard) {
+  // Not marked as written: the next start with Dashboard 2 installed adds it.
+  delete parts.dashboard;
+  const why =
+    env.NAVIEN_DEMO_DASHBOARD === '0'
+      ? 'NAVIEN_DEMO_DASHBOARD=0'
+      : 'Dashboard 2 (@flowfuse/node-red-dashboard) is not installed; `npm install` adds it';
+  console.log(`Demo: no dashboard (${why})`);
+  if (flows.some((n) => typeof n.type === 'string' && n.type.startsWith('ui-'))) {
+    console.log(
+      'Demo: your flow has dashboard widgets, so Node-RED waits for their node types and starts ' +
+        'no flow: install Dashboard 2 (`npm install`) or delete the dashboard tab.',
+    );
+  }
+}
 for (const [name, nodes] of Object.entries(parts)) {
   if (state.written.includes(name)) continue;
   const fresh = forThisCloud(nodes).filter((n) => !has.has(n.id));
@@ -210,7 +237,8 @@ child.stdout.on('data', (chunk) => {
   if (!announced && /Started flows/.test(chunk.toString())) {
     announced = true;
     console.log(
-      `\nOpen http://127.0.0.1:${editorPort} (editor) and http://127.0.0.1:${editorPort}/dashboard` +
+      `\nOpen http://127.0.0.1:${editorPort} (editor)` +
+        (withDashboard ? ` and http://127.0.0.1:${editorPort}/dashboard` : '') +
         `\n(Ctrl+C stops Node-RED and the simulator; \`npm start -- --reset\` restores the demo flow)\n`,
     );
   }

@@ -92,6 +92,30 @@ describe('e2e: the demo (npm start)', function () {
     assert.ok(!third.includes('my-note'), '--reset kept the old flow');
   });
 
+  it('starts its flows without the dashboard (NAVIEN_DEMO_DASHBOARD=0) and adds it on a later start', async function () {
+    const dir = makeTempDir('demo-no-dashboard');
+    // start() returns once Node-RED has started its flows: with a missing node type it never would.
+    demo = await DemoProcess.start({ dir, env: { NAVIEN_DEMO_DASHBOARD: '0' } });
+    await demo.waitForLog(/signed in/);
+    assert.match(demo.logs, /Demo: no dashboard \(NAVIEN_DEMO_DASHBOARD=0\)/);
+    assert.doesNotMatch(demo.logs, /missing types|\/dashboard/);
+    const types = readJson<FlowNode[]>(join(dir, 'flows.json')).map((n) => n.type);
+    assert.deepEqual(
+      types.filter((t) => t.startsWith('ui-')),
+      [],
+    );
+    assert.ok(ids(dir).includes('demo-status'), 'the demo flow is missing');
+    demo.child.kill('SIGTERM');
+    assert.ok(await demo.waitForExit(20_000), 'the demo did not stop');
+
+    const { port, restPort, mqttPort } = demo;
+    demo = await DemoProcess.start({ dir, ports: { port, restPort, mqttPort } });
+    assert.match(demo.logs, /Demo: added the dashboard/);
+    assert.doesNotMatch(demo.logs, /Demo: added the flow/);
+    assert.ok(ids(dir).includes('demo-dash-card'), 'the dashboard was not added');
+    assert.match(demo.logs, /\/dashboard/);
+  });
+
   for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGKILL'] as const) {
     it(`${signal} to the demo stops Node-RED and the simulator`, async function () {
       demo = await DemoProcess.start();
