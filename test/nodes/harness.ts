@@ -106,8 +106,8 @@ export interface Harness {
   send(nodeId: string, msg: Record<string, unknown>, at?: string, timeoutMs?: number): Promise<Msg>;
   /** The account's waits for the next load (see HarnessOptions.navienTimeouts). */
   settings(navienTimeouts: TestSettings['navienTimeouts']): void;
-  /** Every publish a client makes from now on, parsed as a request envelope (a live array). */
-  wire(): WirePublish[];
+  /** Every publish a client makes from now on (on the topics `only` keeps), parsed (a live array). */
+  wire(only?: (topic: string) => boolean): WirePublish[];
   /** Broker observers that end with the test. */
   onPublish(handler: PublishObserver): () => void;
   onSubscribe(handler: SubscribeObserver): () => void;
@@ -267,9 +267,10 @@ export function nodeHarness(opts: HarnessOptions): Harness {
     settings(navienTimeouts) {
       helper.settings({ userDir, navienTimeouts });
     },
-    wire() {
+    wire(only = () => true) {
       const published: WirePublish[] = [];
       h.onPublish(({ topic, payload }) => {
+        if (!only(topic)) return;
         published.push({
           topic,
           ...(JSON.parse(payload.toString('utf8')) as object),
