@@ -132,6 +132,11 @@ export interface WirePublish {
 
 const CONFIG_TYPES = new Set(['tab', 'navien-account']);
 
+/** Our key travels in the same settings object Node-RED hands to RED.settings. */
+function useSettings(settings: TestSettings): void {
+  helper.settings(settings);
+}
+
 /** Puts nodes on the tab and adds a helper node for every wire target the flow does not define. */
 function completeFlow(nodes: FlowNode[]): FlowNode[] {
   const flow = nodes.map((n) => (CONFIG_TYPES.has(n.type) || 'z' in n ? n : { z: TAB, ...n }));
@@ -265,7 +270,7 @@ export function nodeHarness(opts: HarnessOptions): Harness {
       return first;
     },
     settings(navienTimeouts) {
-      helper.settings({ userDir, navienTimeouts });
+      useSettings({ userDir, navienTimeouts });
     },
     wire(only = () => true) {
       const published: WirePublish[] = [];
@@ -304,7 +309,7 @@ export function nodeHarness(opts: HarnessOptions): Harness {
   });
   beforeEach(async function () {
     userDir = mkdtempSync(join(tmpdir(), 'navien-nodes-'));
-    helper.settings({ userDir, navienTimeouts: opts.navienTimeouts });
+    useSettings({ userDir, navienTimeouts: opts.navienTimeouts });
     inTest = true;
     await startRuntime();
   });
