@@ -24,9 +24,7 @@ describe('control, features and energy nodes against the simulator', function ()
   let ctrl: { topic: string; command: number; mode: string; param: number[]; paramStr: unknown }[];
 
   before(function () {
-    const first = [...h.sim.heaters.entries()][0];
-    assert.ok(first);
-    [mac, heater] = first;
+    ({ mac, heater } = h.first());
   });
   beforeEach(function () {
     ctrl = [];

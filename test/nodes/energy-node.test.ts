@@ -40,7 +40,7 @@ describe('navien-energy reports (daily, monthly, lifetime) against the simulator
   const year = new Date().getFullYear();
 
   before(function () {
-    [mac, heater] = [...h.sim.heaters.entries()][0]!;
+    ({ mac, heater } = h.first());
   });
   beforeEach(function () {
     wires = h.wire((topic) => topic.includes('/navilink-'));

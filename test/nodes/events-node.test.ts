@@ -360,16 +360,7 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
 
   it('20 events nodes beside a status node: one connection, one subscription, one status request per poll', async function () {
     const mac = macs()[0];
-    const requests: number[] = [];
-    const subscriptions: string[] = [];
-    const stopPub = h.onPublish((p) => {
-      if (!p.topic.includes(mac)) return;
-      const body = JSON.parse(p.payload.toString()) as { request?: { command?: number } };
-      if (body.request?.command === 16777219) requests.push(Date.now());
-    });
-    const stopSub = h.onSubscribe((subs) =>
-      subscriptions.push(...subs.map((s) => s.topic).filter((t) => t.includes(mac))),
-    );
+    const { statusRequests: requests, subscriptions } = h.watchHeater(mac);
     // Only the poll timers are faked; sockets, timeouts and the runtime keep real time.
     const clock = sinon.useFakeTimers({
       now: Date.now(),
@@ -427,8 +418,6 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
       assert.equal(h.sim.broker.connectionCount(), 1);
     } finally {
       clock.restore();
-      stopPub();
-      stopSub();
     }
   });
 });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Node, NodeAPI } from 'node-red';
 import type { SinonSpy } from 'sinon';
-import type { SimulatorOptions, Simulator } from '../../src/simulator';
+import type { Heater, SimulatorOptions, Simulator } from '../../src/simulator';
 import { startSimulator } from '../../src/simulator';
 import type { PublishObserver, SubscribeObserver } from '../../src/simulator/broker';
 import {
@@ -80,6 +80,8 @@ export interface Harness {
   readonly cloud: Cloud;
   /** The MACs of the simulator's heaters. */
   readonly macs: string[];
+  /** The simulator's first heater. */
+  first(): { mac: string; heater: Heater };
   /** This test's Node-RED user directory (tokens are kept there). */
   readonly userDir: string;
   /**
@@ -108,6 +110,8 @@ export interface Harness {
   settings(navienTimeouts: TestSettings['navienTimeouts']): void;
   /** Every publish a client makes from now on (on the topics `only` keeps), parsed (a live array). */
   wire(only?: (topic: string) => boolean): WirePublish[];
+  /** What the broker sees for one heater from now on: status requests (when) and subscriptions. */
+  watchHeater(mac: string): { statusRequests: number[]; subscriptions: string[] };
   /** Broker observers that end with the test. */
   onPublish(handler: PublishObserver): () => void;
   onSubscribe(handler: SubscribeObserver): () => void;
@@ -131,6 +135,8 @@ export interface WirePublish {
 }
 
 const CONFIG_TYPES = new Set(['tab', 'navien-account']);
+/** The protocol's status request command (§9.2). */
+const STATUS_REQUEST = 16777219;
 
 /** Our key travels in the same settings object Node-RED hands to RED.settings. */
 function useSettings(settings: TestSettings): void {
@@ -222,6 +228,11 @@ export function nodeHarness(opts: HarnessOptions): Harness {
     get macs(): string[] {
       return [...h.sim.heaters.keys()];
     },
+    first() {
+      const [entry] = h.sim.heaters.entries();
+      if (!entry) throw new Error('the simulator has no heater');
+      return { mac: entry[0], heater: entry[1] };
+    },
     get userDir(): string {
       return userDir;
     },
@@ -282,6 +293,18 @@ export function nodeHarness(opts: HarnessOptions): Harness {
         } as WirePublish);
       });
       return published;
+    },
+    watchHeater(mac) {
+      const seen = { statusRequests: [] as number[], subscriptions: [] as string[] };
+      h.onPublish((p) => {
+        if (!p.topic.includes(mac)) return;
+        const body = JSON.parse(p.payload.toString()) as { request?: { command?: number } };
+        if (body.request?.command === STATUS_REQUEST) seen.statusRequests.push(Date.now());
+      });
+      h.onSubscribe((subs) =>
+        seen.subscriptions.push(...subs.map((s) => s.topic).filter((t) => t.includes(mac))),
+      );
+      return seen;
     },
     onPublish: (handler) => untilTestEnds(h.sim.broker.onPublish(handler)),
     onSubscribe: (handler) => untilTestEnds(h.sim.broker.onSubscribe(handler)),

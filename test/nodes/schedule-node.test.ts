@@ -28,9 +28,7 @@ describe('navien-schedule against the simulator', function () {
   let wire: WirePublish[];
 
   before(function () {
-    const first = [...h.sim.heaters.entries()][0];
-    assert.ok(first);
-    [mac, heater] = first;
+    ({ mac, heater } = h.first());
   });
   beforeEach(function () {
     const held = programsOf(heater);

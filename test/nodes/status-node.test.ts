@@ -339,16 +339,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
 
   it('20 status nodes on one heater with interval 30: one subscription, one status request per poll', async function () {
     const mac = macs()[0];
-    const requests: number[] = [];
-    const subscriptions: string[] = [];
-    const stopPub = h.onPublish((p) => {
-      if (!p.topic.includes(mac)) return;
-      const body = JSON.parse(p.payload.toString()) as { request?: { command?: number } };
-      if (body.request?.command === 16777219) requests.push(Date.now());
-    });
-    const stopSub = h.onSubscribe((subs) =>
-      subscriptions.push(...subs.map((s) => s.topic).filter((t) => t.includes(mac))),
-    );
+    const { statusRequests: requests, subscriptions } = h.watchHeater(mac);
     // Only the poll timer is faked; sockets, timeouts and the runtime keep real time.
     const clock = sinon.useFakeTimers({
       now: Date.now(),
@@ -382,8 +373,6 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
       assert.equal(requests.length, 3);
     } finally {
       clock.restore();
-      stopPub();
-      stopSub();
     }
   });
 

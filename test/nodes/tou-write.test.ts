@@ -34,9 +34,7 @@ describe('navien-tou writes the plan (simulator)', function () {
   let wire: WirePublish[];
 
   before(function () {
-    const first = [...h.sim.heaters.entries()][0];
-    assert.ok(first);
-    [mac, heater] = first;
+    ({ mac, heater } = h.first());
   });
   beforeEach(async function () {
     programsOf(heater).ignoreWrites = false;
