@@ -361,63 +361,54 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
   it('20 events nodes beside a status node: one connection, one subscription, one status request per poll', async function () {
     const mac = macs()[0];
     const { statusRequests: requests, subscriptions } = h.watchHeater(mac);
-    // Only the poll timers are faked; sockets, timeouts and the runtime keep real time.
-    const clock = sinon.useFakeTimers({
-      now: Date.now(),
-      toFake: ['setInterval', 'clearInterval'],
-      shouldAdvanceTime: false,
-    });
-    try {
-      const nodes: FlowNode[] = [
-        {
-          id: 's',
-          type: 'navien-status',
-          account: 'acc',
-          device: mac,
-          interval: 30,
-          wires: [['seen']],
-        },
-      ];
-      for (let i = 0; i < 20; i++) {
-        nodes.push({
-          id: `ev${i}`,
-          type: 'navien-events',
-          account: 'acc',
-          device: mac,
-          // Slower polls than the status node's never add requests; `initial` proves each listens.
-          interval: i % 2 ? 30 : 300,
-          units: i % 3 ? 'auto' : 'C',
-          initial: true,
-          wires: [['out']],
-        });
-      }
-      await h.load(nodes);
-      const seen = h.inbox('seen');
-      const out = h.inbox('out');
-      const onlineEvents = () => out.filter((m) => payloadOf(m).event === 'online').length;
-      await waitFor(() => onlineEvents() === 20, {
-        timeout: 10_000,
-        what: 'every events node sees the first status',
+    const clock = h.fakePollTimers();
+    const nodes: FlowNode[] = [
+      {
+        id: 's',
+        type: 'navien-status',
+        account: 'acc',
+        device: mac,
+        interval: 30,
+        wires: [['seen']],
+      },
+    ];
+    for (let i = 0; i < 20; i++) {
+      nodes.push({
+        id: `ev${i}`,
+        type: 'navien-events',
+        account: 'acc',
+        device: mac,
+        // Slower polls than the status node's never add requests; `initial` proves each listens.
+        interval: i % 2 ? 30 : 300,
+        units: i % 3 ? 'auto' : 'C',
+        initial: true,
+        wires: [['out']],
       });
-      assert.equal(h.sim.broker.connectionCount(), 1, 'one MQTT connection for the account');
-      assert.deepEqual(subscriptions, [`cmd/52/navilink-${mac}/#`], 'one subscription');
-      assert.equal(requests.length, 1, 'deploying 21 nodes asks once');
-      const firstEvents = out.length;
-      // What the account's client publishes from here on, to know when the broker has it all.
-      const sent = sinon.spy(h.account().mqtt, 'publish');
-      const statusRequestsSent = () =>
-        sent.getCalls().filter((c) => String(c.args[0]).endsWith('/st')).length;
-      await clock.tickAsync(30_000);
-      await waitFor(() => seen.length === 2, { timeout: 10_000, what: 'the polled status' });
-      await waitFor(() => requests.length >= 1 + statusRequestsSent(), {
-        what: 'every status request of the poll at the broker',
-      });
-      sent.restore();
-      assert.equal(requests.length, 2, 'one request per poll, not 21');
-      assert.equal(out.length, firstEvents, 'an unchanged status is no event');
-      assert.equal(h.sim.broker.connectionCount(), 1);
-    } finally {
-      clock.restore();
     }
+    await h.load(nodes);
+    const seen = h.inbox('seen');
+    const out = h.inbox('out');
+    const onlineEvents = () => out.filter((m) => payloadOf(m).event === 'online').length;
+    await waitFor(() => onlineEvents() === 20, {
+      timeout: 10_000,
+      what: 'every events node sees the first status',
+    });
+    assert.equal(h.sim.broker.connectionCount(), 1, 'one MQTT connection for the account');
+    assert.deepEqual(subscriptions, [`cmd/52/navilink-${mac}/#`], 'one subscription');
+    assert.equal(requests.length, 1, 'deploying 21 nodes asks once');
+    const firstEvents = out.length;
+    // What the account's client publishes from here on, to know when the broker has it all.
+    const sent = sinon.spy(h.account().mqtt, 'publish');
+    const statusRequestsSent = () =>
+      sent.getCalls().filter((c) => String(c.args[0]).endsWith('/st')).length;
+    await clock.tickAsync(30_000);
+    await waitFor(() => seen.length === 2, { timeout: 10_000, what: 'the polled status' });
+    await waitFor(() => requests.length >= 1 + statusRequestsSent(), {
+      what: 'every status request of the poll at the broker',
+    });
+    sent.restore();
+    assert.equal(requests.length, 2, 'one request per poll, not 21');
+    assert.equal(out.length, firstEvents, 'an unchanged status is no event');
+    assert.equal(h.sim.broker.connectionCount(), 1);
   });
 });

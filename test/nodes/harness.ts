@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Node, NodeAPI } from 'node-red';
-import type { SinonSpy } from 'sinon';
+import sinon, { type SinonFakeTimers, type SinonSpy } from 'sinon';
 import type { Heater, SimulatorOptions, Simulator } from '../../src/simulator';
 import { startSimulator } from '../../src/simulator';
 import type { PublishObserver, SubscribeObserver } from '../../src/simulator/broker';
@@ -110,6 +110,11 @@ export interface Harness {
   settings(navienTimeouts: TestSettings['navienTimeouts']): void;
   /** Every publish a client makes from now on (on the topics `only` keeps), parsed (a live array). */
   wire(only?: (topic: string) => boolean): WirePublish[];
+  /**
+   * Fakes only setInterval/clearInterval (the nodes' poll timers) until the test ends; sockets,
+   * timeouts and the runtime keep real time. `tickAsync` moves the polls on.
+   */
+  fakePollTimers(): SinonFakeTimers;
   /** What the broker sees for one heater from now on: status requests (when) and subscriptions. */
   watchHeater(mac: string): { statusRequests: number[]; subscriptions: string[] };
   /** Broker observers that end with the test. */
@@ -293,6 +298,16 @@ export function nodeHarness(opts: HarnessOptions): Harness {
         } as WirePublish);
       });
       return published;
+    },
+    fakePollTimers() {
+      const clock = sinon.useFakeTimers({
+        now: Date.now(),
+        toFake: ['setInterval', 'clearInterval'],
+        shouldAdvanceTime: false,
+      });
+      // First of the cleanups: the rest of the teardown runs on real timers.
+      cleanups.unshift(() => clock.restore());
+      return clock;
     },
     watchHeater(mac) {
       const seen = { statusRequests: [] as number[], subscriptions: [] as string[] };

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import sinon from 'sinon';
 import statusNode = require('../../src/navien-status');
 import type { AccountNode } from '../../src/node-red/types';
 import { nodeHarness, rejection, waitFor, type FlowNode, type Msg } from './harness';
@@ -340,40 +339,31 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
   it('20 status nodes on one heater with interval 30: one subscription, one status request per poll', async function () {
     const mac = macs()[0];
     const { statusRequests: requests, subscriptions } = h.watchHeater(mac);
-    // Only the poll timer is faked; sockets, timeouts and the runtime keep real time.
-    const clock = sinon.useFakeTimers({
-      now: Date.now(),
-      toFake: ['setInterval', 'clearInterval'],
-      shouldAdvanceTime: false,
+    const clock = h.fakePollTimers();
+    const nodes: FlowNode[] = Array.from({ length: 20 }, (_, i) => ({
+      id: `s${i}`,
+      type: 'navien-status',
+      account: 'acc',
+      device: mac,
+      interval: 30,
+      units: i % 2 ? 'C' : 'auto',
+      outputMode: 'every',
+      wires: [['out']],
+    }));
+    await h.load(nodes);
+    const out = h.inbox('out');
+    await waitFor(() => out.length === 20, { timeout: 10_000, what: 'one status per node' });
+    assert.equal(requests.length, 1, 'deploying 20 nodes asks once');
+    assert.deepEqual(subscriptions, [`cmd/52/navilink-${mac}/#`], 'one subscription');
+    await clock.tickAsync(30_000);
+    await waitFor(() => out.length === 40, {
+      timeout: 10_000,
+      what: 'the polled status reaches all 20',
     });
-    try {
-      const nodes: FlowNode[] = Array.from({ length: 20 }, (_, i) => ({
-        id: `s${i}`,
-        type: 'navien-status',
-        account: 'acc',
-        device: mac,
-        interval: 30,
-        units: i % 2 ? 'C' : 'auto',
-        outputMode: 'every',
-        wires: [['out']],
-      }));
-      await h.load(nodes);
-      const out = h.inbox('out');
-      await waitFor(() => out.length === 20, { timeout: 10_000, what: 'one status per node' });
-      assert.equal(requests.length, 1, 'deploying 20 nodes asks once');
-      assert.deepEqual(subscriptions, [`cmd/52/navilink-${mac}/#`], 'one subscription');
-      await clock.tickAsync(30_000);
-      await waitFor(() => out.length === 40, {
-        timeout: 10_000,
-        what: 'the polled status reaches all 20',
-      });
-      assert.equal(requests.length, 2, 'one request per poll, not 20');
-      await clock.tickAsync(30_000);
-      await waitFor(() => out.length === 60, { timeout: 10_000, what: 'the next poll' });
-      assert.equal(requests.length, 3);
-    } finally {
-      clock.restore();
-    }
+    assert.equal(requests.length, 2, 'one request per poll, not 20');
+    await clock.tickAsync(30_000);
+    await waitFor(() => out.length === 60, { timeout: 10_000, what: 'the next poll' });
+    assert.equal(requests.length, 3);
   });
 
   it('a flow that edits msg.payload of one status node does not change what another sends', async function () {
