@@ -39,7 +39,7 @@ import {
   type TestSettings,
 } from './flow-helpers';
 
-export { TAB, type FlowNode, type Msg } from './flow-helpers';
+export type { FlowNode, Msg } from './flow-helpers';
 export { rejection, waitFor } from '../support/wait';
 
 /** Where an account signs in: the simulator, a REST-only server, or any cloud a test starts. */
@@ -76,8 +76,6 @@ export interface LoadOptions {
 export interface Harness {
   readonly sim: Simulator;
   readonly rest: RestServer;
-  /** The suite's cloud: the simulator's, or the REST server's with the demo login. */
-  readonly cloud: Cloud;
   /** The MACs of the simulator's heaters. */
   readonly macs: string[];
   /** The simulator's first heater. */
@@ -85,8 +83,9 @@ export interface Harness {
   /** This test's Node-RED user directory (tokens are kept there). */
   readonly userDir: string;
   /**
-   * Deploys the tab, the Catch and Status watchers, the account and `nodes`; nodes without `z`
-   * go on the tab, and every wire target that is not in the flow becomes a helper (sink) node.
+   * Deploys the tab, the Catch and Status watchers, the account (id 'acc', signed in to the
+   * suite's cloud) and `nodes`; nodes without `z` go on the tab, and every wire target that is
+   * not in the flow becomes a helper (sink) node. Refused once the test is over.
    */
   load(nodes: FlowNode[], opts?: LoadOptions): Promise<void>;
   unload(): Promise<void>;
@@ -100,11 +99,11 @@ export interface Harness {
   collect(id: string): Msg[];
   /** The first `count` messages node `id` received since the latest load. */
   received(id: string, count?: number, timeoutMs?: number): Promise<Msg[]>;
-  /** The next `count` messages node `id` receives from now on. */
+  /** The next `count` messages node `id` receives from now on (within 10 s). */
   next(id: string, count?: number, timeoutMs?: number): Promise<Msg[]>;
   /** Resolves once node `id` has finished (called done() for) `count` inputs since the load. */
   handled(id: string, count?: number, timeoutMs?: number): Promise<void>;
-  /** Hands `msg` to node `nodeId` and resolves with the next message at `at`. */
+  /** Hands `msg` to node `nodeId` and resolves with the next message at `at` (within 20 s). */
   send(nodeId: string, msg: Record<string, unknown>, at?: string, timeoutMs?: number): Promise<Msg>;
   /** The account's waits for the next load (see HarnessOptions.navienTimeouts). */
   settings(navienTimeouts: TestSettings['navienTimeouts']): void;
@@ -227,9 +226,6 @@ export function nodeHarness(opts: HarnessOptions): Harness {
       if (!rest) throw new Error('the REST server did not start');
       return rest;
     },
-    get cloud(): Cloud {
-      return cloud();
-    },
     get macs(): string[] {
       return [...h.sim.heaters.keys()];
     },
@@ -342,8 +338,11 @@ export function nodeHarness(opts: HarnessOptions): Harness {
     if (opts.rest) rest = await startRestServer(opts.rest);
   });
   after(async function () {
-    await sim?.close();
-    await rest?.close();
+    try {
+      await sim?.close();
+    } finally {
+      await rest?.close();
+    }
   });
   beforeEach(async function () {
     userDir = mkdtempSync(join(tmpdir(), 'navien-nodes-'));
