@@ -3,18 +3,17 @@
 // reaches the simulated heater, and an error code shows the card's banner.
 // Screenshots go to test-artifacts/dashboard/ (gitignored).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { decodeStatus } from '../../src/navien/decode/status';
 import { decodeRawSchedule } from '../../src/navien/program/schedule';
 import { programsOf, startSimulator, type Simulator } from '../../src/simulator';
 import { DemoProcess } from '../support/demo-process';
 import { delay, type FlowNode } from '../support/nodered-runtime';
-import { makeTempDir, removeTempDir, repoRoot } from '../support/packing';
-import { skipUnlessCi } from '../support/skip-unless-ci';
+import { openBrowser, requireChromium, type Browser } from '../support/chromium';
+import { repoRoot } from '../support/packing';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARTIFACTS = join(repoRoot, 'test-artifacts', 'dashboard');
 const TANK_CARD = join(repoRoot, 'examples', '18 - Tank card.json');
 /** The heater the demo's control node drives (the simulator's first). */
@@ -50,14 +49,13 @@ describe('e2e: the demo dashboard and the Tank card in a real browser (Chromium)
   this.timeout(300_000);
   let sim: Simulator | undefined;
   let demo: DemoProcess | undefined;
-  let context: BrowserContext | undefined;
-  let page: Page | undefined;
-  let profileDir: string | undefined;
-  const pageErrors: string[] = [];
+  let browser: Browser | undefined;
+  /** Page errors and blocked non-loopback requests. */
+  const pageErrors = (): string[] => browser?.problems ?? [];
 
   const p = (): Page => {
-    if (!page) throw new Error('browser did not start');
-    return page;
+    if (!browser) throw new Error('browser did not start');
+    return browser.page;
   };
   const s = (): Simulator => {
     if (!sim) throw new Error('simulator did not start');
@@ -69,9 +67,7 @@ describe('e2e: the demo dashboard and the Tank card in a real browser (Chromium)
   };
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      skipUnlessCi(this, `${CHROMIUM} not found (apt-get install chromium; .ci/run installs it)`);
-    }
+    requireChromium(this);
     mkdirSync(ARTIFACTS, { recursive: true });
     // Speed 0 freezes the simulated heaters, so the page and the heater can be compared exactly;
     // errorCode is the simulator's --error-code (on the first heater).
@@ -84,44 +80,25 @@ describe('e2e: the demo dashboard and the Tank card in a real browser (Chromium)
     demo = await DemoProcess.start({
       env: { NAVIEN_DEMO_API_URL: sim.apiUrl, NAVIEN_DEMO_MQTT_URL: sim.mqttUrl },
     });
-    profileDir = makeTempDir('chromium-dashboard');
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-      ],
+    browser = await openBrowser({
+      profile: 'chromium-dashboard',
       viewport: { width: 1280, height: 1000 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (err) => pageErrors.push(`pageerror: ${err.message}`));
-    // The demo needs no network: everything the page loads comes from this Node-RED.
-    await page.route('**/*', (route) => {
-      const url = new URL(route.request().url());
-      if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') {
-        return route.continue();
-      }
       // The editor's palette manager asks for the node catalogue; without it the editor still
       // works (the demo needs no network), so that one is blocked without complaint.
-      if (url.hostname !== 'catalogue.nodered.org')
-        pageErrors.push(`blocked non-loopback request: ${url.href}`);
-      return route.abort();
+      quietlyBlocked: ['catalogue.nodered.org'],
     });
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
+    if (this.currentTest?.state === 'failed' && browser) {
       const name = (this.currentTest.title.split(' ').slice(0, 3).join('-') || 'failed').replace(
         /[^\w-]/g,
         '',
       );
-      await page.screenshot({ path: join(ARTIFACTS, `failed-${name}.png`), fullPage: true });
+      await browser.page.screenshot({
+        path: join(ARTIFACTS, `failed-${name}.png`),
+        fullPage: true,
+      });
       console.log(
         demo?.logs
           .split('\n')
@@ -133,10 +110,9 @@ describe('e2e: the demo dashboard and the Tank card in a real browser (Chromium)
   });
 
   after(async function () {
-    await context?.close();
+    await browser?.close();
     await demo?.kill();
     await sim?.close();
-    if (profileDir) removeTempDir(profileDir);
   });
 
   it('shows one tank card per heater with the simulator’s values, the charts and today’s energy', async function () {
@@ -180,7 +156,7 @@ describe('e2e: the demo dashboard and the Tank card in a real browser (Chromium)
     );
     assert.match(await energy.innerText(), /heat pump [\d.]+ kWh, elements [\d.]+ kWh/);
     await p().screenshot({ path: join(ARTIFACTS, 'demo-dashboard.png'), fullPage: true });
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(pageErrors(), []);
   });
 
   it('shows each heater’s weekly program as the simulator holds it, and the last events', async function () {
@@ -217,7 +193,7 @@ describe('e2e: the demo dashboard and the Tank card in a real browser (Chromium)
       path: join(ARTIFACTS, 'demo-dashboard-program-events.png'),
       fullPage: true,
     });
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(pageErrors(), []);
   });
 
   it('the editor opens with no first-run prompt over the canvas', async function () {
@@ -303,7 +279,7 @@ describe('e2e: the demo dashboard and the Tank card in a real browser (Chromium)
     assert.match(String(now.errorText), /799/);
     await p().locator('.navien-card').nth(1).waitFor({ timeout: 30_000 });
     await p().screenshot({ path: join(ARTIFACTS, 'tank-card-error.png'), fullPage: true });
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(pageErrors(), []);
     assert.doesNotMatch(d().logs, /\[error\]/, 'Node-RED logged an error');
   });
 });

@@ -2,19 +2,14 @@
 // Node-RED 4.1 with the PACKED package and the loopback simulator (issue 4, editor part).
 // Screenshots go to test-artifacts/editor/ (gitignored).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startSimulator, type Simulator } from '../../src/simulator';
+import { openBrowser, requireChromium, type Browser } from '../support/chromium';
 import { helpBlocks, templateBlocks } from '../support/node-html';
 import { NodeRedRuntime, type FlowNode } from '../support/nodered-runtime';
-import {
-  makeTempDir,
-  nodeSets,
-  readPackageJson,
-  removeTempDir,
-  repoRoot,
-} from '../support/packing';
+import { nodeSets, readPackageJson, repoRoot } from '../support/packing';
 import {
   ACCOUNT_ID,
   accountNode,
@@ -22,9 +17,7 @@ import {
   nodeDefinitions,
   smokeFlows,
 } from '../support/smoke-flows';
-import { skipUnlessCi } from '../support/skip-unless-ci';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const ARTIFACTS = join(repoRoot, 'test-artifacts', 'editor');
 const DEMO_EXAMPLE = join(repoRoot, 'examples', '00 - Simulator demo.json');
 
@@ -86,16 +79,15 @@ describe('e2e: editor in a real browser (Chromium)', function () {
   this.timeout(300_000);
   let sim: Simulator | undefined;
   let runtime: NodeRedRuntime | undefined;
-  let context: BrowserContext | undefined;
-  let page: Page | undefined;
-  let profileDir: string | undefined;
-  const consoleErrors: string[] = [];
+  let browser: Browser | undefined;
+  /** Console errors, page errors and blocked non-loopback requests, in order. */
+  let consoleErrors: string[] = [];
   const types = flowNodeTypes();
   const pkg = readPackageJson();
 
   const p = (): Page => {
-    if (!page) throw new Error('browser did not start');
-    return page;
+    if (!browser) throw new Error('browser did not start');
+    return browser.page;
   };
   const rt = (): NodeRedRuntime => {
     if (!runtime) throw new Error('Node-RED did not start');
@@ -116,9 +108,7 @@ describe('e2e: editor in a real browser (Chromium)', function () {
   };
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      skipUnlessCi(this, `${CHROMIUM} not found (apt-get install chromium; .ci/run installs it)`);
-    }
+    requireChromium(this);
     mkdirSync(ARTIFACTS, { recursive: true });
     sim = await startSimulator({ host: '127.0.0.1', devices: 2 });
     runtime = await NodeRedRuntime.start();
@@ -128,36 +118,14 @@ describe('e2e: editor in a real browser (Chromium)', function () {
     if (account) delete account.credentials;
     await runtime.deploy(flows);
 
-    profileDir = makeTempDir('chromium-profile');
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--no-first-run',
-        '--disable-sync',
-        '--disable-quic',
-      ],
+    browser = await openBrowser({
+      profile: 'chromium-profile',
       viewport: { width: 1400, height: 900 },
+      extraArgs: ['--disable-quic'],
+      consoleErrors: true,
     });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') consoleErrors.push(`${msg.text()} (${msg.location().url})`);
-    });
-    page.on('pageerror', (err) => consoleErrors.push(`pageerror: ${err.message}`));
-    // Everything the page loads must come from this Node-RED on loopback.
-    await page.route('**/*', (route) => {
-      const url = new URL(route.request().url());
-      if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') {
-        return route.continue();
-      }
-      consoleErrors.push(`blocked non-loopback request: ${url.href}`);
-      return route.abort();
-    });
+    consoleErrors = browser.problems;
+    const page = browser.page;
     await page.goto(runtime.baseUrl, { waitUntil: 'domcontentloaded' });
     await page.waitForSelector(`.red-ui-palette-node[data-palette-type="${types[0] ?? ''}"]`, {
       timeout: 60_000,
@@ -170,15 +138,14 @@ describe('e2e: editor in a real browser (Chromium)', function () {
   });
 
   after(async function () {
-    await context?.close();
+    await browser?.close();
     await runtime?.stop();
     await sim?.close();
-    if (profileDir) removeTempDir(profileDir);
   });
 
   afterEach(async function () {
     // A failed dialog test must not leave its dialog open for the next test.
-    const cancel = page?.locator('#node-dialog-cancel');
+    const cancel = browser?.page.locator('#node-dialog-cancel');
     if (cancel && (await cancel.isVisible())) {
       await cancel.click();
       await p().waitForSelector('#node-dialog-ok', { state: 'detached' });
@@ -243,7 +210,7 @@ describe('e2e: editor in a real browser (Chromium)', function () {
     const s = simulator();
     const errorsBefore = consoleErrors.length;
     const origin = rt().baseUrl.replace(/\/$/, '');
-    await context?.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+    await browser?.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
     await p().evaluate((id) => {
       const red = (
         window as unknown as { RED: { editor: { editConfig: (...a: unknown[]) => void } } }

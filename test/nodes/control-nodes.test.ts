@@ -1,31 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startSimulator, type Heater, type Simulator } from '../../src/simulator';
+import type { Heater } from '../../src/simulator';
 import controlNode = require('../../src/navien-control');
 import energyNode = require('../../src/navien-energy');
 import featuresNode = require('../../src/navien-features');
-import type { AccountNode } from '../../src/node-red/types';
-import {
-  TAB,
-  accountConfig,
-  accountModule,
-  catchNodes,
-  collect,
-  helper,
-  initRuntime,
-  nextMessages,
-  startRuntime,
-  stopRuntime,
-  waitFor,
-  withCatalog,
-  type FlowNode,
-  type Msg,
-  useSettings,
-} from './flow-helpers';
-
-const NODES = [accountModule, ...[controlNode, energyNode, featuresNode].map(withCatalog)];
+import { nodeHarness, waitFor, type FlowNode, type Msg } from './harness';
 
 interface ControlPayload {
   ok: boolean;
@@ -36,29 +14,21 @@ interface ControlPayload {
 
 describe('control, features and energy nodes against the simulator', function () {
   this.timeout(60_000);
-  let sim: Simulator;
-  let userDir: string;
+  const h = nodeHarness({
+    nodes: [controlNode, energyNode, featuresNode],
+    simulator: { devices: 2 },
+  });
   let mac: string;
   let heater: Heater;
   /** Every control command any client published, as the broker saw it. */
   let ctrl: { topic: string; command: number; mode: string; param: number[]; paramStr: unknown }[];
-  let stopWatching: () => void;
 
-  before(async function () {
-    initRuntime();
-    sim = await startSimulator({ devices: 2 });
-    const first = [...sim.heaters.entries()][0];
-    assert.ok(first);
-    [mac, heater] = first;
+  before(function () {
+    ({ mac, heater } = h.first());
   });
-  after(async function () {
-    await sim.close();
-  });
-  beforeEach(async function () {
-    userDir = mkdtempSync(join(tmpdir(), 'navien-control-'));
-    helper.settings({ userDir });
+  beforeEach(function () {
     ctrl = [];
-    stopWatching = sim.broker.onPublish(({ topic, payload }) => {
+    h.onPublish(({ topic, payload }) => {
       if (!topic.endsWith('/ctrl')) return;
       const env = JSON.parse(payload.toString('utf8')) as {
         request: { command: number; mode: string; param: number[]; paramStr: unknown };
@@ -66,28 +36,17 @@ describe('control, features and energy nodes against the simulator', function ()
       const { command, mode, param, paramStr } = env.request;
       ctrl.push({ topic, command, mode, param, paramStr });
     });
-    await startRuntime();
   });
   afterEach(async function () {
-    stopWatching();
     heater.connected = true;
-    await sim.broker.start();
-    await stopRuntime();
-    rmSync(userDir, { recursive: true, force: true });
+    await h.sim.broker.start();
   });
-
-  async function load(extra: FlowNode[]): Promise<void> {
-    await helper.load(NODES, [...catchNodes, accountConfig(sim.apiUrl, sim.mqttUrl), ...extra], {
-      acc: { email: sim.email, password: sim.password },
-    });
-  }
 
   function controlFlow(props: Record<string, unknown> = {}): FlowNode[] {
     return [
       {
         id: 'ctl',
         type: 'navien-control',
-        z: TAB,
         account: 'acc',
         device: mac,
         units: 'F',
@@ -96,50 +55,33 @@ describe('control, features and energy nodes against the simulator', function ()
         ...props,
         wires: [['out']],
       },
-      { id: 'out', type: 'helper', z: TAB },
     ];
   }
 
   async function control(payload: unknown): Promise<ControlPayload> {
-    const got = nextMessages(helper.getNode('out'), 1, 20_000);
-    helper.getNode('ctl').receive({ payload });
-    const [msg] = await got;
-    return msg.payload as ControlPayload;
+    return (await h.send('ctl', { payload })).payload as ControlPayload;
   }
 
-  async function caught(payload: unknown): Promise<Msg> {
-    const got = nextMessages(helper.getNode('caught'), 1, 20_000);
-    helper.getNode('ctl').receive({ payload });
-    const [msg] = await got;
-    return msg;
-  }
+  const caught = (payload: unknown): Promise<Msg> => h.send('ctl', { payload }, 'caught');
 
   function errorCode(msg: Msg): string {
     return (msg.error as { code?: string } | undefined)?.code ?? '';
   }
 
-  function mqttOf(): NonNullable<AccountNode['account']>['mqtt'] {
-    const account = (helper.getNode('acc') as unknown as AccountNode).account;
-    assert.ok(account);
-    return account.mqtt;
-  }
+  const mqttOf = () => h.account().mqtt;
 
   it('navien-features emits the decoded record: serial, limits in °F, flags as booleans', async function () {
-    await load([
+    await h.load([
       {
         id: 'f',
         type: 'navien-features',
-        z: TAB,
         account: 'acc',
         device: mac,
         units: 'F',
         wires: [['out']],
       },
-      { id: 'out', type: 'helper', z: TAB },
     ]);
-    const got = nextMessages(helper.getNode('out'), 1, 20_000);
-    helper.getNode('f').receive({ payload: '', keep: 1 });
-    const [msg] = await got;
+    const msg = await h.send('f', { payload: '', keep: 1 });
     const p = msg?.payload as Record<string, unknown>;
     assert.equal(msg?.topic, `navien/${mac}/features`);
     assert.equal(msg?.keep, 1);
@@ -164,42 +106,31 @@ describe('control, features and energy nodes against the simulator', function ()
   });
 
   it('a heater the cloud lists as offline gives NAVIEN_DEVICE_OFFLINE (not a bare timeout) to Catch nodes', async function () {
-    const offlineSim = await startSimulator({ devices: 1, offline: 1 });
+    const offlineSim = await h.startSimulator({ devices: 1, offline: 1 });
     // The heater never answers: give it 1 s instead of the 30 s a real one gets.
-    useSettings({ userDir, navienTimeouts: { deviceAnswerMs: 1000 } });
-    try {
-      const offlineMac = [...offlineSim.heaters.keys()][0];
-      await helper.load(
-        NODES,
-        [
-          ...catchNodes,
-          { ...accountConfig(offlineSim.apiUrl, offlineSim.mqttUrl), id: 'offacc' },
-          {
-            id: 'f',
-            type: 'navien-features',
-            z: TAB,
-            account: 'offacc',
-            device: offlineMac,
-            units: 'auto',
-            wires: [[]],
-          },
-        ],
-        { offacc: { email: offlineSim.email, password: offlineSim.password } },
-      );
-      const got = nextMessages(helper.getNode('caught'), 1, 15_000);
-      helper.getNode('f').receive({ payload: 1 });
-      const [msg] = await got;
-      assert.equal((msg.error as { code: string }).code, 'NAVIEN_DEVICE_OFFLINE');
-      assert.match((msg.error as { message: string }).message, /offline/);
-      assert.equal((msg.navienError as { retriable: boolean }).retriable, true);
-    } finally {
-      await helper.unload();
-      await offlineSim.close();
-    }
+    h.settings({ deviceAnswerMs: 1000 });
+    const offlineMac = [...offlineSim.heaters.keys()][0];
+    await h.load(
+      [
+        {
+          id: 'f',
+          type: 'navien-features',
+          account: 'offacc',
+          device: offlineMac,
+          units: 'auto',
+          wires: [[]],
+        },
+      ],
+      { cloud: offlineSim, account: { id: 'offacc' } },
+    );
+    const msg = await h.send('f', { payload: 1 }, 'caught', 15_000);
+    assert.equal((msg.error as { code: string }).code, 'NAVIEN_DEVICE_OFFLINE');
+    assert.match((msg.error as { message: string }).message, /offline/);
+    assert.equal((msg.navienError as { retriable: boolean }).retriable, true);
   });
 
   it('each command changes the simulated heater and is confirmed by a status that shows it', async function () {
-    await load(controlFlow());
+    await h.load(controlFlow());
     let r = await control({ temperature: 125 });
     assert.equal(r.ok, true);
     assert.equal(heater.status().dhwTemperatureSetting, 103);
@@ -254,7 +185,7 @@ describe('control, features and energy nodes against the simulator', function ()
     await control({ intelligent: false });
     assert.equal(heater.intelligentMode, false);
 
-    const statuses = collect(helper.getNode('statuses'));
+    const statuses = h.collect('statuses');
     await control({ mode: 'heat-pump' });
     await waitFor(() =>
       statuses.some((s) => (s.status as { text?: string }).text === 'mode heat-pump ✓'),
@@ -262,7 +193,7 @@ describe('control, features and energy nodes against the simulator', function ()
   });
 
   it('vacationDays and airFilterLife go out as goout-day and air-filter-life, confirmed by the fields they set', async function () {
-    await load(controlFlow());
+    await h.load(controlFlow());
     await control({ mode: 'energy-saver' });
     ctrl.length = 0;
     let r = await control({ vacationDays: 12 });
@@ -284,32 +215,30 @@ describe('control, features and energy nodes against the simulator', function ()
   });
 
   it('queueTime "0" (as the editor stores it) sends at once while connected and fails at once while offline', async function () {
-    await load([
+    await h.load([
       ...controlFlow({ queueTime: '0' }),
       { ...controlFlow()[0], id: 'ctl2', wires: [['out']] },
     ]);
     // Another node on the same heater is confirmed at once; so must this one be.
-    const got = nextMessages(helper.getNode('out'), 1, 20_000);
-    helper.getNode('ctl2').receive({ payload: { temperature: 120 } });
-    await got;
+    await h.send('ctl2', { payload: { temperature: 120 } });
     const r = await control({ temperature: 130 });
     assert.equal(r.ok, true);
     assert.equal(heater.status().dhwTemperatureSetting, 109);
     const mqtt = mqttOf();
-    await sim.broker.stop();
+    await h.sim.broker.stop();
     await waitFor(() => mqtt.state !== 'connected', { timeout: 5000, what: 'disconnect seen' });
     ctrl.length = 0;
     const started = Date.now();
     const msg = await caught({ temperature: 140 });
     assert.equal(errorCode(msg), 'NAVIEN_MQTT_UNAVAILABLE');
     assert.ok(Date.now() - started < 1000, 'refused at once while offline');
-    await sim.broker.start();
+    await h.sim.broker.start();
     await waitFor(() => mqtt.state === 'connected', { timeout: 20_000, what: 'reconnect' });
     assert.deepEqual(ctrl, [], 'the refused command was never sent');
   });
 
   it('runs several keys of one message in order, false included, and uses the default command for an empty payload', async function () {
-    await load(controlFlow({ command: '{"mode":"high-demand"}' }));
+    await h.load(controlFlow({ command: '{"mode":"high-demand"}' }));
     const r = await control({ power: false, mode: 'heat-pump', temperature: 130, tou: false });
     assert.equal(r.ok, true);
     assert.deepEqual(
@@ -328,7 +257,7 @@ describe('control, features and energy nodes against the simulator', function ()
   });
 
   it('validation refuses bad or unsupported values with nothing published', async function () {
-    await load(controlFlow());
+    await h.load(controlFlow());
     // Warm up: one good command caches the feature record and opens the connection.
     await control({ temperature: 120 });
     ctrl.length = 0;
@@ -367,10 +296,10 @@ describe('control, features and energy nodes against the simulator', function ()
   });
 
   it('a heater that never confirms gives a catchable NAVIEN_TIMEOUT and a red "not confirmed" badge', async function () {
-    await load(controlFlow({ timeout: 1 }));
+    await h.load(controlFlow({ timeout: 1 }));
     await control({ temperature: 120 });
     heater.connected = false;
-    const statuses = collect(helper.getNode('statuses'));
+    const statuses = h.collect('statuses');
     const started = Date.now();
     const msg = await caught({ temperature: 130 });
     assert.equal(errorCode(msg), 'NAVIEN_TIMEOUT');
@@ -388,15 +317,15 @@ describe('control, features and energy nodes against the simulator', function ()
   });
 
   it('queues a command while the broker is down and delivers it after the reconnect', async function () {
-    await load(controlFlow());
+    await h.load(controlFlow());
     await control({ temperature: 120 });
     const mqtt = mqttOf();
-    await sim.broker.stop();
+    await h.sim.broker.stop();
     await waitFor(() => mqtt.state !== 'connected', { timeout: 5000, what: 'disconnect seen' });
     ctrl.length = 0;
-    const got = nextMessages(helper.getNode('out'), 1, 30_000);
-    helper.getNode('ctl').receive({ payload: { temperature: 130, mode: 'heat-pump' } });
-    await sim.broker.start();
+    const got = h.next('out', 1, 30_000);
+    h.node('ctl').receive({ payload: { temperature: 130, mode: 'heat-pump' } });
+    await h.sim.broker.start();
     const [msg] = await got;
     const p = msg.payload as ControlPayload;
     assert.equal(p.ok, true);
@@ -410,10 +339,10 @@ describe('control, features and energy nodes against the simulator', function ()
   });
 
   it('drops a command older than the queue limit with an error and never replays it', async function () {
-    await load(controlFlow({ queueTime: 1 }));
+    await h.load(controlFlow({ queueTime: 1 }));
     await control({ temperature: 120 });
     const mqtt = mqttOf();
-    await sim.broker.stop();
+    await h.sim.broker.stop();
     await waitFor(() => mqtt.state !== 'connected', { timeout: 5000, what: 'disconnect seen' });
     ctrl.length = 0;
     const started = Date.now();
@@ -421,7 +350,7 @@ describe('control, features and energy nodes against the simulator', function ()
     assert.equal(errorCode(msg), 'NAVIEN_MQTT_UNAVAILABLE');
     assert.match(String((msg.error as { message: string }).message), /never replayed/);
     assert.ok(Date.now() - started < 4000, 'dropped after about 1 s');
-    await sim.broker.start();
+    await h.sim.broker.start();
     await waitFor(() => mqtt.state === 'connected', { timeout: 20_000, what: 'reconnect' });
     // A queued command would go out first after the reconnect; a new one shows the path works.
     const ok = await control({ temperature: 120 });
@@ -435,9 +364,8 @@ describe('control, features and energy nodes against the simulator', function ()
   });
 
   it("navien-energy decodes a month to the totals of the heater's own history", async function () {
-    await load([
-      { id: 'e', type: 'navien-energy', z: TAB, account: 'acc', device: mac, wires: [['out']] },
-      { id: 'out', type: 'helper', z: TAB },
+    await h.load([
+      { id: 'e', type: 'navien-energy', account: 'acc', device: mac, wires: [['out']] },
     ]);
     // Last month: the simulator's invented history, stable while the test runs.
     const d = new Date();
@@ -449,9 +377,7 @@ describe('control, features and energy nodes against the simulator', function ()
     const days = truth.usage[0]?.data ?? [];
     const sum = (k: 'hpUsage' | 'heUsage' | 'hpTime' | 'heTime') =>
       days.reduce((a, x) => a + x[k], 0);
-    const got = nextMessages(helper.getNode('out'), 1, 20_000);
-    helper.getNode('e').receive({ payload: { year, month } });
-    const [msg] = await got;
+    const msg = await h.send('e', { payload: { year, month } });
     assert.equal(msg?.topic, `navien/${mac}/energy`);
     const p = msg?.payload as {
       year: number;
@@ -479,13 +405,10 @@ describe('control, features and energy nodes against the simulator', function ()
   });
 
   it('navien-energy refuses a bad month before asking the heater', async function () {
-    await load([
-      { id: 'e', type: 'navien-energy', z: TAB, account: 'acc', device: mac, wires: [['out']] },
-      { id: 'out', type: 'helper', z: TAB },
+    await h.load([
+      { id: 'e', type: 'navien-energy', account: 'acc', device: mac, wires: [['out']] },
     ]);
-    const got = nextMessages(helper.getNode('caught'), 1, 10_000);
-    helper.getNode('e').receive({ payload: { year: 2026, month: 13 } });
-    const [msg] = await got;
+    const msg = await h.send('e', { payload: { year: 2026, month: 13 } }, 'caught', 10_000);
     assert.equal(errorCode(msg), 'NAVIEN_INVALID_INPUT');
   });
 });

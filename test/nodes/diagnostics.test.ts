@@ -2,35 +2,19 @@
 // after sign-in, a token refresh, an MQTT drop and a few errors against the simulated cloud:
 // what a user would attach to a bug report, and that it holds no secret.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Simulator, startSimulator } from '../../src/simulator';
 import type { Diagnostics } from '../../src/navien/diagnostics/snapshot';
 import statusNode = require('../../src/navien-status');
 import devicesNode = require('../../src/navien-devices');
 import deviceInfoNode = require('../../src/navien-device-info');
-import {
-  TAB,
-  accountConfig,
-  accountModule,
-  catchNodes,
-  collect,
-  helper,
-  initRuntime,
-  startRuntime,
-  stopRuntime,
-  waitFor,
-  withCatalog,
-  type FlowNode,
-} from './flow-helpers';
+import { nodeHarness, waitFor, type FlowNode, type Harness } from './harness';
 
-const NODES = [accountModule, ...[statusNode, devicesNode, deviceInfoNode].map(withCatalog)];
 /** A MAC no heater of the simulator has: errors about it quote it. */
 const STRANGER = 'a4c1382f7e11';
 
-async function diagnostics(id = 'acc'): Promise<{ status: number; text: string }> {
-  const res = await helper.request().get(`/navien/accounts/${id}/diagnostics`);
+async function diagnostics(h: Harness, id = 'acc'): Promise<{ status: number; text: string }> {
+  const res = await h.request().get(`/navien/accounts/${id}/diagnostics`);
   return { status: res.status, text: res.text };
 }
 
@@ -42,35 +26,16 @@ function spellings(mac: string): string[] {
 
 describe('account diagnostics in a real Node-RED runtime with the simulated cloud', function () {
   this.timeout(60_000);
-  let sim: Simulator;
-  let userDir: string;
-
-  before(async function () {
-    initRuntime();
-    sim = await startSimulator({ devices: 2, speed: 0 });
+  const h = nodeHarness({
+    nodes: [statusNode, devicesNode, deviceInfoNode],
+    simulator: { devices: 2, speed: 0 },
   });
-  after(async function () {
-    await sim.close();
-  });
-  beforeEach(async function () {
-    userDir = mkdtempSync(join(tmpdir(), 'navien-diag-'));
-    helper.settings({ userDir });
-    await startRuntime();
-  });
-  afterEach(async function () {
-    await stopRuntime();
-    rmSync(userDir, { recursive: true, force: true });
-  });
-
-  const macs = (): string[] => [...sim.heaters.keys()];
+  const macs = (): string[] => h.macs;
   function flow(): FlowNode[] {
     return [
-      ...catchNodes,
-      accountConfig(sim.apiUrl, sim.mqttUrl),
       {
         id: 'st',
         type: 'navien-status',
-        z: TAB,
         account: 'acc',
         device: macs()[0],
         interval: 0,
@@ -78,34 +43,32 @@ describe('account diagnostics in a real Node-RED runtime with the simulated clou
         outputMode: 'every',
         wires: [['out']],
       },
-      { id: 'dev', type: 'navien-devices', z: TAB, account: 'acc', wires: [['out']] },
+      { id: 'dev', type: 'navien-devices', account: 'acc', wires: [['out']] },
       {
         id: 'info',
         type: 'navien-device-info',
-        z: TAB,
         account: 'acc',
         device: '',
         wires: [['out']],
       },
-      { id: 'out', type: 'helper', z: TAB },
     ];
   }
 
   it('shows versions, session, connection, devices, errors and counters, and no secret', async function () {
-    await helper.load(NODES, flow(), { acc: { email: sim.email, password: sim.password } });
-    const out = collect(helper.getNode('out'));
-    const caught = collect(helper.getNode('caught'));
+    await h.load(flow());
+    const out = h.collect('out');
+    const caught = h.collect('caught');
     await waitFor(() => out.some((m) => String(m.topic).endsWith('/status')), {
       timeout: 10_000,
       what: 'a first status',
     });
     // A refresh (the cloud expires every token), an MQTT drop, cache hits and two errors, one
     // quoting the e-mail address as bad input and one naming a MAC that is not on the account.
-    sim.rest.expireAllTokens();
-    helper.getNode('dev').receive({ fresh: true });
-    helper.getNode('dev').receive({});
-    helper.getNode('info').receive({ device: sim.email });
-    helper.getNode('info').receive({ device: STRANGER.toUpperCase() });
+    h.sim.rest.expireAllTokens();
+    h.node('dev').receive({ fresh: true });
+    h.node('dev').receive({});
+    h.node('info').receive({ device: h.sim.email });
+    h.node('info').receive({ device: STRANGER.toUpperCase() });
     await waitFor(
       () => caught.length >= 2 && out.filter((m) => m.topic === 'navien/devices').length >= 2,
       {
@@ -114,10 +77,10 @@ describe('account diagnostics in a real Node-RED runtime with the simulated clou
       },
     );
     const before = out.length;
-    sim.broker.dropClients();
+    h.sim.broker.dropClients();
     await waitFor(() => out.length > before, { timeout: 30_000, what: 'a status after the drop' });
 
-    const { status, text } = await diagnostics();
+    const { status, text } = await diagnostics(h);
     assert.equal(status, 200, text);
     const d = JSON.parse(text) as Diagnostics;
     const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
@@ -173,13 +136,13 @@ describe('account diagnostics in a real Node-RED runtime with the simulated clou
 
     // Redacted: every secret the simulator issued (whole and its first 8 characters), the
     // login, every MAC in any spelling, and the heaters' addresses and coordinates.
-    const secrets = [sim.password];
-    for (const t of sim.rest.issuedTokens())
+    const secrets = [h.sim.password];
+    for (const t of h.sim.rest.issuedTokens())
       secrets.push(t.accessToken, t.refreshToken, t.accessKeyId, t.secretKey, t.sessionToken);
     assert.ok(secrets.length > 5, 'the simulator issued no tokens');
-    const forbidden = [sim.email, ...[...macs(), STRANGER].flatMap(spellings)];
+    const forbidden = [h.sim.email, ...[...macs(), STRANGER].flatMap(spellings)];
     for (const secret of secrets) forbidden.push(secret, secret.slice(0, 8));
-    for (const entry of sim.rest.devices()) {
+    for (const entry of h.sim.rest.devices()) {
       const where = entry.location ?? {};
       for (const key of ['address', 'city', 'latitude', 'longitude'] as const) {
         if (where[key] !== null && where[key] !== undefined) forbidden.push(String(where[key]));
@@ -190,10 +153,12 @@ describe('account diagnostics in a real Node-RED runtime with the simulated clou
   });
 
   it('shows the sign-in backoff after a rejected password', async function () {
-    await helper.load(NODES, flow(), { acc: { email: sim.email, password: 'not-the-password' } });
-    const caught = collect(helper.getNode('caught'));
+    await h.load(flow(), {
+      credentials: { acc: { email: h.sim.email, password: 'not-the-password' } },
+    });
+    const caught = h.collect('caught');
     await waitFor(() => caught.length >= 1, { timeout: 10_000, what: 'the sign-in error' });
-    const { text } = await diagnostics();
+    const { text } = await diagnostics(h);
     const d = JSON.parse(text) as Diagnostics;
     assert.ok(d.session);
     assert.equal(d.session.signedIn, false);
@@ -201,7 +166,7 @@ describe('account diagnostics in a real Node-RED runtime with the simulated clou
     assert.equal(d.session.backoff?.code, 'NAVIEN_INVALID_CREDENTIALS');
     assert.ok(d.session.backoff.retryInS > 14 * 60 && d.session.backoff.retryInS <= 15 * 60);
     assert.ok(d.errors.some((e) => e.code === 'NAVIEN_INVALID_CREDENTIALS'));
-    assert.ok(!text.includes('not-the-password') && !text.includes(sim.email));
+    assert.ok(!text.includes('not-the-password') && !text.includes(h.sim.email));
   });
 
   it('shows why an account cannot work, and 404 for an account that is not deployed', async function () {
@@ -209,21 +174,21 @@ describe('account diagnostics in a real Node-RED runtime with the simulated clou
     delete process.env.NAVIEN_EMAIL;
     delete process.env.NAVIEN_PASSWORD;
     try {
-      await helper.load(NODES, flow(), { acc: {} });
+      await h.load(flow(), { credentials: { acc: {} } });
     } finally {
       if (saved.email !== undefined) process.env.NAVIEN_EMAIL = saved.email;
       if (saved.password !== undefined) process.env.NAVIEN_PASSWORD = saved.password;
     }
-    helper.getNode('info').receive({ device: macs()[0] });
-    const caught = collect(helper.getNode('caught'));
+    h.node('info').receive({ device: macs()[0] });
+    const caught = h.collect('caught');
     await waitFor(() => caught.length >= 1, { timeout: 10_000, what: 'the error' });
-    const { status, text } = await diagnostics();
+    const { status, text } = await diagnostics(h);
     assert.equal(status, 200, text);
     const d = JSON.parse(text) as Diagnostics;
     assert.equal(d.account.configError?.code, 'NAVIEN_NOT_CONFIGURED');
     assert.equal(d.session, null);
     assert.deepEqual(d.devices, []);
     assert.ok(d.errors.some((e) => e.code === 'NAVIEN_NOT_CONFIGURED'));
-    assert.equal((await diagnostics('nope')).status, 404);
+    assert.equal((await diagnostics(h, 'nope')).status, 404);
   });
 });

@@ -1,34 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { SinonSpy } from 'sinon';
-import { startSimulator, type Heater, type Simulator } from '../../src/simulator';
+import type { Heater } from '../../src/simulator';
 import type { EnergyDay } from '../../src/simulator/heater-state';
 import energyNode = require('../../src/navien-energy');
-import type { AccountNode } from '../../src/node-red/types';
-import {
-  TAB,
-  accountConfig,
-  accountModule,
-  catchNodes,
-  helper,
-  initRuntime,
-  nextMessages,
-  startRuntime,
-  stopRuntime,
-  useSettings,
-  withCatalog,
-  type FlowNode,
-  type Msg,
-} from './flow-helpers';
+import { nodeHarness, type Msg, type WirePublish } from './harness';
 
-const NODES = [accountModule, withCatalog(energyNode)];
-
-interface Wire {
-  topic: string;
-  env: Record<string, unknown> & { request: Record<string, unknown> };
-}
 type Totals = Record<string, number | null>;
 
 /** The totals our decoder should give for raw items, computed here from the simulator's figures. */
@@ -51,69 +27,36 @@ function expectTotals(items: readonly Partial<EnergyDay>[]): Totals {
 
 describe('navien-energy reports (daily, monthly, lifetime) against the simulator', function () {
   this.timeout(60_000);
-  let sim: Simulator;
-  let userDir: string;
+  const h = nodeHarness({
+    nodes: [energyNode],
+    // speed 0: no ticking, so the history the test computes stays what the heater answers.
+    simulator: { devices: 1, speed: 0 },
+    navienTimeouts: { deviceAnswerMs: 1500 },
+  });
   let mac: string;
   let heater: Heater;
   /** Every request a client published to a heater, as the broker saw it. */
-  let wires: Wire[];
-  let stopWatching: () => void;
+  let wires: WirePublish[];
   const year = new Date().getFullYear();
 
-  before(async function () {
-    initRuntime();
-    // speed 0: no ticking, so the history the test computes stays what the heater answers.
-    sim = await startSimulator({ devices: 1, speed: 0 });
-    [mac, heater] = [...sim.heaters.entries()][0]!;
+  before(function () {
+    ({ mac, heater } = h.first());
   });
-  after(async function () {
-    await sim.close();
+  beforeEach(function () {
+    wires = h.wire((topic) => topic.includes('/navilink-'));
   });
-  beforeEach(async function () {
-    userDir = mkdtempSync(join(tmpdir(), 'navien-energy-'));
-    useSettings({ userDir, navienTimeouts: { deviceAnswerMs: 1500 } });
-    wires = [];
-    stopWatching = sim.broker.onPublish(({ topic, payload }) => {
-      if (!topic.includes('/navilink-')) return;
-      wires.push({ topic, env: JSON.parse(payload.toString('utf8')) as Wire['env'] });
-    });
-    await startRuntime();
-  });
-  afterEach(async function () {
-    stopWatching();
+  afterEach(function () {
     heater.connected = true;
-    await stopRuntime();
-    rmSync(userDir, { recursive: true, force: true });
   });
 
   async function load(props: Record<string, unknown> = {}): Promise<void> {
-    const flow: FlowNode[] = [
-      ...catchNodes,
-      accountConfig(sim.apiUrl, sim.mqttUrl),
-      {
-        id: 'e',
-        type: 'navien-energy',
-        z: TAB,
-        account: 'acc',
-        device: mac,
-        ...props,
-        wires: [['out']],
-      },
-      { id: 'out', type: 'helper', z: TAB },
-    ];
-    await helper.load(NODES, flow, { acc: { email: sim.email, password: sim.password } });
+    await h.load([
+      { id: 'e', type: 'navien-energy', account: 'acc', device: mac, ...props, wires: [['out']] },
+    ]);
   }
-  const clientId = () => (helper.getNode('acc') as AccountNode).account!.clientId;
-  async function ask(payload: unknown): Promise<Msg> {
-    const got = nextMessages(helper.getNode('out'), 1, 20_000);
-    helper.getNode('e').receive({ payload });
-    return (await got)[0];
-  }
-  async function caught(payload: unknown): Promise<Msg> {
-    const got = nextMessages(helper.getNode('caught'), 1, 20_000);
-    helper.getNode('e').receive({ payload });
-    return (await got)[0];
-  }
+  const clientId = () => h.account().clientId;
+  const ask = (payload: unknown): Promise<Msg> => h.send('e', { payload });
+  const caught = (payload: unknown): Promise<Msg> => h.send('e', { payload }, 'caught');
   const code = (msg: Msg) => (msg.error as { code?: string } | undefined)?.code;
   /** The heater's lifetime, from its own daily history of every year (not from `total`). */
   function lifetimeTruth(): Totals {
@@ -127,18 +70,16 @@ describe('navien-energy reports (daily, monthly, lifetime) against the simulator
     const topic = `cmd/52/navilink-${mac}/${suffix}`;
     return {
       topic,
-      env: {
-        clientID: clientId(),
-        sessionID: (helper.getNode('acc') as AccountNode).account!.sessionId,
-        protocolVersion: 2,
-        requestTopic: topic,
-        responseTopic: replyTopic,
-        request: {
-          deviceType: 52,
-          macAddress: mac,
-          additionalValue: heater.additionalValue,
-          ...request,
-        },
+      clientID: clientId(),
+      sessionID: h.account().sessionId,
+      protocolVersion: 2,
+      requestTopic: topic,
+      responseTopic: replyTopic,
+      request: {
+        deviceType: 52,
+        macAddress: mac,
+        additionalValue: heater.additionalValue,
+        ...request,
       },
     };
   }
@@ -209,7 +150,7 @@ describe('navien-energy reports (daily, monthly, lifetime) against the simulator
     const msg = await ask({ report: 'monthly', year });
     assert.equal((msg.payload as { report: string }).report, 'monthly');
     const asked = wires.find((w) => w.topic.endsWith('/st/energy-usage-monthly-query/rd'));
-    assert.deepEqual(asked?.env.request.year, [year]);
+    assert.deepEqual(asked?.request.year, [year]);
     const daily = await ask({ report: 'daily', year, month: 1 });
     assert.equal((daily.payload as { report: string }).report, 'daily');
   });
@@ -217,7 +158,7 @@ describe('navien-energy reports (daily, monthly, lifetime) against the simulator
   it("the node's Report wins over msg.payload.report, with one warning", async function () {
     await load({ report: 'daily' });
     // The test helper wraps every node's warn in a spy.
-    const { warn } = helper.getNode('e') as unknown as { warn: SinonSpy };
+    const { warn } = h.node<{ warn: SinonSpy }>('e');
     const msg = await ask({ report: 'lifetime', year, month: 1 });
     assert.equal((msg.payload as { report: string }).report, 'daily');
     await ask({ report: 'lifetime', year, month: 1 });
@@ -229,7 +170,7 @@ describe('navien-energy reports (daily, monthly, lifetime) against the simulator
   it('lifetime: counters asked with the five-segment reply topic, decoded under plain names', async function () {
     await load({ report: 'lifetime' });
     const msg = await ask('');
-    const homeSeq = sim.rest.devices()[0].deviceInfo.homeSeq;
+    const homeSeq = h.sim.rest.devices()[0].deviceInfo.homeSeq;
     const asked = wires.filter((w) => w.topic.endsWith('/st/td/rd'));
     assert.deepEqual(asked, [
       envelope('st/td/rd', `cmd/52/${homeSeq}/0/${clientId()}/res/td/rd`, { command: 16777228 }),
@@ -283,33 +224,15 @@ describe('navien-energy reports (daily, monthly, lifetime) against the simulator
   });
 
   it('a heater the cloud lists as offline gives NAVIEN_DEVICE_OFFLINE for every report', async function () {
-    const offline = await startSimulator({ devices: 1, offline: 1, speed: 0 });
-    try {
-      const offMac = [...offline.heaters.keys()][0];
-      await helper.load(
-        NODES,
-        [
-          ...catchNodes,
-          accountConfig(offline.apiUrl, offline.mqttUrl),
-          {
-            id: 'e',
-            type: 'navien-energy',
-            z: TAB,
-            account: 'acc',
-            device: offMac,
-            report: '',
-            wires: [[]],
-          },
-        ],
-        { acc: { email: offline.email, password: offline.password } },
-      );
-      for (const report of ['daily', 'monthly', 'lifetime']) {
-        const msg = await caught({ report });
-        assert.equal(code(msg), 'NAVIEN_DEVICE_OFFLINE', report);
-      }
-    } finally {
-      await helper.unload();
-      await offline.close();
+    const offline = await h.startSimulator({ devices: 1, offline: 1, speed: 0 });
+    const offMac = [...offline.heaters.keys()][0];
+    await h.load(
+      [{ id: 'e', type: 'navien-energy', account: 'acc', device: offMac, report: '', wires: [[]] }],
+      { cloud: offline },
+    );
+    for (const report of ['daily', 'monthly', 'lifetime']) {
+      const msg = await caught({ report });
+      assert.equal(code(msg), 'NAVIEN_DEVICE_OFFLINE', report);
     }
   });
 });

@@ -1,26 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startSimulator, type Simulator } from '../../src/simulator';
 import controlNode = require('../../src/navien-control');
-import {
-  TAB,
-  accountConfig,
-  accountModule,
-  catchNodes,
-  helper,
-  initRuntime,
-  nextMessages,
-  startRuntime,
-  stopRuntime,
-  waitFor,
-  withCatalog,
-  type FlowNode,
-  type Msg,
-} from './flow-helpers';
+import { nodeHarness, waitFor, type FlowNode, type Msg } from './harness';
 
-const NODES = [accountModule, withCatalog(controlNode)];
 const ONE_MB = 1024 * 1024;
 /** @node-red/util's log level for errors. */
 const LOG_ERROR = 20;
@@ -36,34 +17,18 @@ interface LogEntry {
 
 describe('error text never echoes unbounded input (navien-control, 1 MB values)', function () {
   this.timeout(60_000);
-  let sim: Simulator;
-  let userDir: string;
+  const h = nodeHarness({ nodes: [controlNode], simulator: { devices: 1 } });
   let mac: string;
 
-  before(async function () {
-    initRuntime();
-    sim = await startSimulator({ devices: 1 });
-    mac = [...sim.heaters.keys()][0] ?? '';
+  before(function () {
+    mac = h.macs[0] ?? '';
     assert.ok(mac);
-  });
-  after(async function () {
-    await sim.close();
-  });
-  beforeEach(async function () {
-    userDir = mkdtempSync(join(tmpdir(), 'navien-error-text-'));
-    helper.settings({ userDir });
-    await startRuntime();
-  });
-  afterEach(async function () {
-    await stopRuntime();
-    rmSync(userDir, { recursive: true, force: true });
   });
 
   function controlNodeDef(device: string): FlowNode {
     return {
       id: 'ctl',
       type: 'navien-control',
-      z: TAB,
       account: 'acc',
       device,
       units: 'F',
@@ -73,18 +38,7 @@ describe('error text never echoes unbounded input (navien-control, 1 MB values)'
     };
   }
 
-  async function load(flow: FlowNode[]): Promise<void> {
-    await helper.load(NODES, [...flow, accountConfig(sim.apiUrl, sim.mqttUrl)], {
-      acc: { email: sim.email, password: sim.password },
-    });
-  }
-
-  async function caught(msg: Record<string, unknown>): Promise<Msg> {
-    const got = nextMessages(helper.getNode('caught'), 1, 20_000);
-    helper.getNode('ctl').receive(msg);
-    const [out] = await got;
-    return out;
-  }
+  const caught = (msg: Record<string, unknown>): Promise<Msg> => h.send('ctl', msg, 'caught');
 
   function assertShort(message: string, value: string): void {
     assert.ok(message.length < SHORT, `error text is ${message.length} chars long`);
@@ -94,7 +48,7 @@ describe('error text never echoes unbounded input (navien-control, 1 MB values)'
   }
 
   it('a 1 MB temperature gives a short marked excerpt in msg.error.message and msg.navienError', async function () {
-    await load([...catchNodes, controlNodeDef(mac), { id: 'out', type: 'helper', z: TAB }]);
+    await h.load([controlNodeDef(mac)]);
     const huge = '9'.repeat(ONE_MB);
     const msg = await caught({ payload: { temperature: huge } });
     const error = msg.error as { message: string; code: string };
@@ -106,14 +60,10 @@ describe('error text never echoes unbounded input (navien-control, 1 MB values)'
   });
 
   it('a 1 MB msg.device gives a short error, and the log line (no Catch node) is short too', async function () {
-    await load([
-      { id: 'tab1', type: 'tab', label: 'test' },
-      controlNodeDef(''),
-      { id: 'out', type: 'helper', z: TAB },
-    ]);
+    await h.load([controlNodeDef('')], { watchers: false });
     const huge = 'z'.repeat(ONE_MB);
-    const spy = helper.log();
-    helper.getNode('ctl').receive({ payload: { temperature: 120 }, device: huge });
+    const spy = h.log();
+    h.node('ctl').receive({ payload: { temperature: 120 }, device: huge });
     const errorsOf = (): LogEntry[] =>
       spy.args
         .map((args: unknown[]) => args[0] as LogEntry)

@@ -1,28 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import sinon from 'sinon';
-import { type Simulator, startSimulator } from '../../src/simulator';
 import eventsNode = require('../../src/navien-events');
 import statusNode = require('../../src/navien-status');
-import {
-  TAB,
-  accountConfig,
-  accountModule,
-  catchNodes,
-  collect,
-  helper,
-  initRuntime,
-  startRuntime,
-  stopRuntime,
-  waitFor,
-  withCatalog,
-  type FlowNode,
-  type Msg,
-} from './flow-helpers';
-
-const NODES = [accountModule, withCatalog(eventsNode), withCatalog(statusNode)];
+import { nodeHarness, waitFor, type FlowNode, type Msg } from './harness';
 
 interface EventPayload {
   event: string;
@@ -36,44 +16,23 @@ interface EventPayload {
 
 const payloadOf = (m: Msg) => m.payload as EventPayload;
 const eventsIn = (msgs: Msg[]) => msgs.map((m) => payloadOf(m).event);
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('navien-events in a real Node-RED runtime with the simulated cloud', function () {
   this.timeout(60_000);
-  let sim: Simulator;
-  let userDir: string;
-
-  before(async function () {
-    initRuntime();
-    sim = await startSimulator({ devices: 2, speed: 0 });
-  });
-  after(async function () {
-    await sim.close();
-  });
-  beforeEach(async function () {
-    userDir = mkdtempSync(join(tmpdir(), 'navien-events-'));
-    helper.settings({ userDir });
-    for (const mac of sim.heaters.keys()) {
-      sim.clearError(mac);
-      sim.setOnline(mac);
+  const h = nodeHarness({ nodes: [eventsNode, statusNode], simulator: { devices: 2, speed: 0 } });
+  beforeEach(function () {
+    for (const mac of h.sim.heaters.keys()) {
+      h.sim.clearError(mac);
+      h.sim.setOnline(mac);
     }
-    await startRuntime();
-  });
-  afterEach(async function () {
-    await stopRuntime();
-    rmSync(userDir, { recursive: true, force: true });
   });
 
-  const creds = () => ({ acc: { email: sim.email, password: sim.password } });
-  const macs = () => [...sim.heaters.keys()];
+  const macs = () => h.macs;
   function eventsFlow(props: Record<string, unknown>): FlowNode[] {
     return [
-      ...catchNodes,
-      accountConfig(sim.apiUrl, sim.mqttUrl),
       {
         id: 'ev',
         type: 'navien-events',
-        z: TAB,
         account: 'acc',
         device: macs()[0],
         lowCharge: 25,
@@ -84,23 +43,48 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
         ...props,
         wires: [['out']],
       },
-      { id: 'out', type: 'helper', z: TAB },
     ];
   }
 
   /** Plays the heater: publishes a status answer as the device would. */
   async function playStatus(mac: string, changes: Record<string, number>): Promise<void> {
-    const status = { ...sim.heaters.get(mac)!.status(), ...changes };
-    await sim.broker.publish(`cmd/52/navilink-${mac}/test-device/res`, {
+    const status = { ...h.sim.heaters.get(mac)!.status(), ...changes };
+    await h.sim.broker.publish(`cmd/52/navilink-${mac}/test-device/res`, {
       protocolVersion: 2,
       response: { command: 16777219, deviceType: 52, macAddress: mac, status },
     });
   }
 
+  /** When the account's status stream for `mac` last delivered a status (undefined: none yet). */
+  const lastStatusAt = (mac: string): number | undefined =>
+    h
+      .account()
+      .statusStreams()
+      .find((s) => s.macAddress === mac)?.lastStatusAt;
+
+  /**
+   * Resolves once the stream has delivered a status stamped after `since`, and Node-RED has
+   * passed on what the nodes sent on it (the stream calls every node at once; Node-RED delivers
+   * their messages on the next turn of the event loop).
+   */
+  async function delivered(mac: string, since = 0): Promise<void> {
+    await waitFor(() => (lastStatusAt(mac) ?? 0) > since, { what: `a status from ${mac}` });
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  /** Plays a status and resolves once the nodes have judged it. */
+  async function playDelivered(mac: string, changes: Record<string, number>): Promise<void> {
+    const before = lastStatusAt(mac) ?? 0;
+    // Statuses are stamped in ms: this one must get a later stamp than the one before.
+    await waitFor(() => Date.now() > before, { what: 'the next millisecond' });
+    await playStatus(mac, changes);
+    await delivered(mac, before);
+  }
+
   /** Counts status requests (…/st) the nodes publish from now on. */
   function countStatusRequests(): { count: () => number; stop: () => void } {
     let n = 0;
-    const stop = sim.broker.onPublish(({ topic }) => {
+    const stop = h.onPublish(({ topic }) => {
       if (topic.endsWith('/st')) n++;
     });
     return { count: () => n, stop };
@@ -109,19 +93,18 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
   it('the first status is the baseline; each edge is one message with topic, payload and msg.status; a repeat gives none', async function () {
     const mac = macs()[0];
     const requests = countStatusRequests();
-    await helper.load(NODES, eventsFlow({}), creds());
-    const out = collect(helper.getNode('out'), 'load');
+    await h.load(eventsFlow({}));
+    const out = h.inbox('out');
     await waitFor(() => requests.count() >= 1, {
       timeout: 10_000,
       what: 'the first status request',
     });
     requests.stop();
-    await pause(500);
+    await delivered(mac);
     assert.equal(out.length, 0, 'the baseline emits nothing');
     const quiet = { compUse: 1, heatUpperUse: 1, heatLowerUse: 1, dhwUse: 1, dhwUseSustained: 1 };
     // The simulated heater may be heating right now: start from a quiet status.
-    await playStatus(mac, quiet);
-    await pause(300);
+    await playDelivered(mac, quiet);
     out.length = 0;
     await playStatus(mac, { ...quiet, heatUpperUse: 2 });
     await waitFor(() => out.length === 1, { timeout: 10_000, what: 'heating-started' });
@@ -133,15 +116,14 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
     assert.equal(p.from, null);
     assert.equal(p.to, 'element');
     assert.equal(p.macAddress, mac);
-    assert.equal(p.deviceName, sim.heaters.get(mac)!.deviceName);
+    assert.equal(p.deviceName, h.sim.heaters.get(mac)!.deviceName);
     assert.ok(!Number.isNaN(Date.parse(p.at)));
     const status = msg.status as Record<string, unknown>;
     assert.equal(status.heatUpperUse, true, 'msg.status is the decoded status that caused it');
     assert.equal(status.macAddress, mac);
     assert.ok(!Object.isFrozen(status), "msg.status is the message's own copy, not the stream's");
-    await playStatus(mac, { ...quiet, heatUpperUse: 2 });
-    await playStatus(mac, { ...quiet, heatUpperUse: 2 });
-    await pause(500);
+    await playDelivered(mac, { ...quiet, heatUpperUse: 2 });
+    await playDelivered(mac, { ...quiet, heatUpperUse: 2 });
     assert.equal(out.length, 1, 'a repeat status is no edge');
     await playStatus(mac, quiet);
     await waitFor(() => out.length === 2, { timeout: 10_000, what: 'heating-stopped' });
@@ -150,16 +132,16 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
 
   it('error-raised / error-cleared from the simulated heater, asked for by an input message; badge says what and when', async function () {
     const mac = macs()[0];
-    await helper.load(NODES, eventsFlow({}), creds());
-    const out = collect(helper.getNode('out'), 'load');
-    const statuses = collect(helper.getNode('statuses'), 'load');
+    await h.load(eventsFlow({}));
+    const out = h.inbox('out');
+    const statuses = h.inbox('statuses');
     await waitFor(
       () => statuses.some((s) => /watching/.test(String((s.status as { text: string }).text))),
       { timeout: 10_000, what: 'connected' },
     );
-    await pause(300);
-    sim.heaters.get(mac)!.injectError(799);
-    helper.getNode('ev').receive({});
+    await delivered(mac); // the baseline, before the fault
+    h.sim.heaters.get(mac)!.injectError(799);
+    h.node('ev').receive({});
     await waitFor(() => out.some((m) => payloadOf(m).event === 'error-raised'), {
       timeout: 10_000,
       what: 'error',
@@ -174,8 +156,8 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
         ),
       { timeout: 5_000, what: 'badge "error-raised HH:MM"' },
     );
-    sim.heaters.get(mac)!.clearError();
-    helper.getNode('ev').receive({});
+    h.sim.heaters.get(mac)!.clearError();
+    h.node('ev').receive({});
     await waitFor(() => out.some((m) => payloadOf(m).event === 'error-cleared'), {
       timeout: 10_000,
       what: 'clear',
@@ -185,8 +167,8 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
 
   it('initial: the current state comes out as events on start, in the chosen units', async function () {
     const mac = macs()[0];
-    await helper.load(NODES, eventsFlow({ initial: true, units: 'C' }), creds());
-    const out = collect(helper.getNode('out'), 'load');
+    await h.load(eventsFlow({ initial: true, units: 'C' }));
+    const out = h.inbox('out');
     await waitFor(() => eventsIn(out).includes('setpoint-changed'), {
       timeout: 10_000,
       what: 'initial events',
@@ -195,7 +177,7 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
     for (const name of ['online', 'mode-changed', 'setpoint-changed', 'power-changed'])
       assert.ok(names.includes(name), `${name} in ${names.join(', ')}`);
     const sp = payloadOf(out.find((m) => payloadOf(m).event === 'setpoint-changed')!);
-    const raw = sim.heaters.get(mac)!.status();
+    const raw = h.sim.heaters.get(mac)!.status();
     assert.equal(sp.unit, '°C');
     assert.equal(sp.to, Number(raw.dhwTemperatureSetting) / 2);
     assert.equal(sp.from, null);
@@ -203,13 +185,9 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
 
   it('only the chosen events are sent; the low-charge events have hysteresis', async function () {
     const mac = macs()[0];
-    await helper.load(
-      NODES,
-      eventsFlow({ events: ['charge-low', 'charge-recovered'], lowCharge: 30 }),
-      creds(),
-    );
-    const out = collect(helper.getNode('out'), 'load');
-    await pause(800);
+    await h.load(eventsFlow({ events: ['charge-low', 'charge-recovered'], lowCharge: 30 }));
+    const out = h.inbox('out');
+    await delivered(mac); // the baseline
     for (const [level, changes] of [
       [50, { compUse: 1 }],
       [29, { compUse: 2, dhwUse: 2 }],
@@ -218,11 +196,9 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
       [40, {}],
       [41, {}],
     ] as const) {
-      await playStatus(mac, { dhwChargePer: level, ...changes });
-      await pause(150);
+      await playDelivered(mac, { dhwChargePer: level, ...changes });
     }
     await waitFor(() => out.length >= 2, { timeout: 10_000, what: 'low and recovered' });
-    await pause(300);
     assert.deepEqual(
       out.map((m) => [payloadOf(m).event, payloadOf(m).to]),
       [
@@ -235,39 +211,35 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
   it('after a reconnect the first status is a new baseline: what changed during the gap sends nothing', async function () {
     const mac = macs()[0];
     const flow = eventsFlow({});
-    flow.push(
-      {
-        id: 'st',
-        type: 'navien-status',
-        z: TAB,
-        account: 'acc',
-        device: mac,
-        interval: 0,
-        wires: [['seen']],
-      },
-      { id: 'seen', type: 'helper', z: TAB },
-    );
-    await helper.load(NODES, flow, creds());
-    const out = collect(helper.getNode('out'), 'load');
-    const seen = collect(helper.getNode('seen'), 'load');
+    flow.push({
+      id: 'st',
+      type: 'navien-status',
+      account: 'acc',
+      device: mac,
+      interval: 0,
+      wires: [['seen']],
+    });
+    await h.load(flow);
+    const out = h.inbox('out');
+    const seen = h.inbox('seen');
     await waitFor(() => seen.length >= 1, { timeout: 10_000, what: 'first status' });
-    await pause(300);
-    await sim.broker.stop();
-    sim.heaters.get(mac)!.injectError(96);
+    await delivered(mac);
+    await h.sim.broker.stop();
+    h.sim.heaters.get(mac)!.injectError(96);
     const before = seen.length;
-    await sim.broker.start();
+    await h.sim.broker.start();
     await waitFor(
       () => seen.slice(before).some((m) => (m.payload as { errorCode: number }).errorCode === 96),
       { timeout: 30_000, what: 'a status after the reconnect' },
     );
-    await pause(500);
+    // 'st' and 'ev' share the heater's stream: what 'st' sent on that status, 'ev' judged too.
     assert.deepEqual(
       eventsIn(out).filter((e) => e.startsWith('error')),
       [],
       'baseline after reconnect',
     );
-    sim.heaters.get(mac)!.clearError();
-    helper.getNode('ev').receive({});
+    h.sim.heaters.get(mac)!.clearError();
+    h.node('ev').receive({});
     await waitFor(() => eventsIn(out).includes('error-cleared'), {
       timeout: 10_000,
       what: 'error-cleared',
@@ -299,17 +271,16 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
         shouldAdvanceTime: true,
         toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
       });
-      await helper.load(NODES, eventsFlow({ staleAfter: 120, interval: 30 }), creds());
-      const out = collect(helper.getNode('out'), 'load');
-      const statuses = collect(helper.getNode('statuses'), 'load');
+      await h.load(eventsFlow({ staleAfter: 120, interval: 30 }));
+      const out = h.inbox('out');
+      const statuses = h.inbox('statuses');
       await waitFor(
         () => statuses.some((s) => /watching/.test(String((s.status as { text: string }).text))),
         { timeout: 10_000, what: 'connected' },
       );
-      await pause(300);
-      sim.heaters.get(mac)!.connected = false; // silent on MQTT from now on
-      await playStatus(mac, {}); // its last word: staleAfter counts from here
-      await pause(200);
+      await delivered(mac); // the baseline
+      h.sim.heaters.get(mac)!.connected = false; // silent on MQTT from now on
+      await playDelivered(mac, {}); // its last word: staleAfter counts from here
       await advance(119_000);
       assert.deepEqual(eventsIn(out), [], 'not yet stale');
       await advance(1_500);
@@ -328,8 +299,8 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
       );
       await advance(300_000);
       assert.equal(out.length, 1, 'offline is sent once');
-      sim.heaters.get(mac)!.connected = true;
-      helper.getNode('ev').receive({});
+      h.sim.heaters.get(mac)!.connected = true;
+      h.node('ev').receive({});
       await waitFor(() => out.length === 2, { timeout: 10_000, what: 'online' });
       assert.deepEqual(
         [payloadOf(out[1]).event, payloadOf(out[1]).from, payloadOf(out[1]).to],
@@ -347,9 +318,9 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
       const start = Date.now();
       // The device list is checked every staleAfter (300 s) through the account's 60 s cache;
       // statuses come every 30 s until the heater goes off line.
-      await helper.load(NODES, eventsFlow({ staleAfter: 300, interval: 30 }), creds());
-      const out = collect(helper.getNode('out'), 'load');
-      const statuses = collect(helper.getNode('statuses'), 'load');
+      await h.load(eventsFlow({ staleAfter: 300, interval: 30 }));
+      const out = h.inbox('out');
+      const statuses = h.inbox('statuses');
       const badges = () => statuses.map((s) => s.status as { fill: string; text: string });
       await waitFor(() => badges().some((b) => /watching/.test(b.text)), {
         timeout: 10_000,
@@ -357,7 +328,7 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
       });
       await advance(200_000);
       assert.deepEqual(eventsIn(out), [], 'a steady heater sends nothing');
-      sim.setOffline(mac); // silent on MQTT and listed with connected: 1
+      h.sim.setOffline(mac); // silent on MQTT and listed with connected: 1
       const wentOffline = Date.now();
       await advance(start + 300_000 - Date.now() + 2_000);
       await waitFor(() => out.length === 1, { timeout: 5_000, what: 'offline from the list' });
@@ -374,7 +345,7 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
       });
       await advance(400_000);
       assert.equal(out.length, 1, 'the silence that follows is the same offline, not a second');
-      sim.setOnline(mac);
+      h.sim.setOnline(mac);
       await advance(31_000); // the next poll is answered
       await waitFor(() => out.length === 2, { timeout: 10_000, what: 'online' });
       const on = payloadOf(out[1]);
@@ -389,74 +360,55 @@ describe('navien-events in a real Node-RED runtime with the simulated cloud', fu
 
   it('20 events nodes beside a status node: one connection, one subscription, one status request per poll', async function () {
     const mac = macs()[0];
-    const requests: number[] = [];
-    const subscriptions: string[] = [];
-    const stopPub = sim.broker.onPublish((p) => {
-      if (!p.topic.includes(mac)) return;
-      const body = JSON.parse(p.payload.toString()) as { request?: { command?: number } };
-      if (body.request?.command === 16777219) requests.push(Date.now());
-    });
-    const stopSub = sim.broker.onSubscribe((subs) =>
-      subscriptions.push(...subs.map((s) => s.topic).filter((t) => t.includes(mac))),
-    );
-    // Only the poll timers are faked; sockets, timeouts and the runtime keep real time.
-    const clock = sinon.useFakeTimers({
-      now: Date.now(),
-      toFake: ['setInterval', 'clearInterval'],
-      shouldAdvanceTime: false,
-    });
-    try {
-      const nodes: FlowNode[] = [
-        ...catchNodes,
-        accountConfig(sim.apiUrl, sim.mqttUrl),
-        {
-          id: 's',
-          type: 'navien-status',
-          z: TAB,
-          account: 'acc',
-          device: mac,
-          interval: 30,
-          wires: [['seen']],
-        },
-        { id: 'seen', type: 'helper', z: TAB },
-        { id: 'out', type: 'helper', z: TAB },
-      ];
-      for (let i = 0; i < 20; i++) {
-        nodes.push({
-          id: `ev${i}`,
-          type: 'navien-events',
-          z: TAB,
-          account: 'acc',
-          device: mac,
-          // Slower polls than the status node's never add requests; `initial` proves each listens.
-          interval: i % 2 ? 30 : 300,
-          units: i % 3 ? 'auto' : 'C',
-          initial: true,
-          wires: [['out']],
-        });
-      }
-      await helper.load(NODES, nodes, creds());
-      const seen = collect(helper.getNode('seen'), 'load');
-      const out = collect(helper.getNode('out'), 'load');
-      const onlineEvents = () => out.filter((m) => payloadOf(m).event === 'online').length;
-      await waitFor(() => onlineEvents() === 20, {
-        timeout: 10_000,
-        what: 'every events node sees the first status',
+    const { statusRequests: requests, subscriptions } = h.watchHeater(mac);
+    const clock = h.fakePollTimers();
+    const nodes: FlowNode[] = [
+      {
+        id: 's',
+        type: 'navien-status',
+        account: 'acc',
+        device: mac,
+        interval: 30,
+        wires: [['seen']],
+      },
+    ];
+    for (let i = 0; i < 20; i++) {
+      nodes.push({
+        id: `ev${i}`,
+        type: 'navien-events',
+        account: 'acc',
+        device: mac,
+        // Slower polls than the status node's never add requests; `initial` proves each listens.
+        interval: i % 2 ? 30 : 300,
+        units: i % 3 ? 'auto' : 'C',
+        initial: true,
+        wires: [['out']],
       });
-      assert.equal(sim.broker.connectionCount(), 1, 'one MQTT connection for the account');
-      assert.deepEqual(subscriptions, [`cmd/52/navilink-${mac}/#`], 'one subscription');
-      assert.equal(requests.length, 1, 'deploying 21 nodes asks once');
-      const firstEvents = out.length;
-      await clock.tickAsync(30_000);
-      await waitFor(() => seen.length === 2, { timeout: 10_000, what: 'the polled status' });
-      await pause(300);
-      assert.equal(requests.length, 2, 'one request per poll, not 21');
-      assert.equal(out.length, firstEvents, 'an unchanged status is no event');
-      assert.equal(sim.broker.connectionCount(), 1);
-    } finally {
-      clock.restore();
-      stopPub();
-      stopSub();
     }
+    await h.load(nodes);
+    const seen = h.inbox('seen');
+    const out = h.inbox('out');
+    const onlineEvents = () => out.filter((m) => payloadOf(m).event === 'online').length;
+    await waitFor(() => onlineEvents() === 20, {
+      timeout: 10_000,
+      what: 'every events node sees the first status',
+    });
+    assert.equal(h.sim.broker.connectionCount(), 1, 'one MQTT connection for the account');
+    assert.deepEqual(subscriptions, [`cmd/52/navilink-${mac}/#`], 'one subscription');
+    assert.equal(requests.length, 1, 'deploying 21 nodes asks once');
+    const firstEvents = out.length;
+    // What the account's client publishes from here on, to know when the broker has it all.
+    const sent = sinon.spy(h.account().mqtt, 'publish');
+    const statusRequestsSent = () =>
+      sent.getCalls().filter((c) => String(c.args[0]).endsWith('/st')).length;
+    await clock.tickAsync(30_000);
+    await waitFor(() => seen.length === 2, { timeout: 10_000, what: 'the polled status' });
+    await waitFor(() => requests.length >= 1 + statusRequestsSent(), {
+      what: 'every status request of the poll at the broker',
+    });
+    sent.restore();
+    assert.equal(requests.length, 2, 'one request per poll, not 21');
+    assert.equal(out.length, firstEvents, 'an unchanged status is no event');
+    assert.equal(h.sim.broker.connectionCount(), 1);
   });
 });

@@ -2,13 +2,11 @@ import helper = require('node-red-node-test-helper');
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { hooks, i18n } from '@node-red/util';
-import type { Node, NodeAPI, NodeMessage } from 'node-red';
+import type { NodeAPI, NodeMessage } from 'node-red';
 import accountNode = require('../../src/navien-account');
 
+/** The runtime layer under test/nodes/harness.ts, which is what the node tests use. */
 export { helper };
-/** Re-exported so node tests import their helpers from one place. */
-import { waitFor } from '../support/wait';
-export { rejection, waitFor } from '../support/wait';
 
 export const TAB = 'tab1';
 
@@ -45,21 +43,20 @@ export async function startRuntime(): Promise<void> {
   }
 }
 
+/** Unloads the flows and stops the server; the server stops even when unloading fails. */
 export async function stopRuntime(): Promise<void> {
-  hooks.remove(INBOX_HOOK);
-  await helper.unload();
-  await new Promise<void>((resolve) => helper.stopServer(resolve));
+  stopInbox();
+  try {
+    await helper.unload();
+  } finally {
+    await new Promise<void>((resolve) => helper.stopServer(resolve));
+  }
 }
 
 /** Node-RED settings a test runs with; `navienTimeouts` shortens the account's waits (src/node-red/timeout-settings.ts). */
 export interface TestSettings {
   userDir: string;
   navienTimeouts?: { mqttReadyMs?: number; deviceAnswerMs?: number };
-}
-
-export function useSettings(settings: TestSettings): void {
-  // Our key travels in the same settings object Node-RED hands to RED.settings.
-  helper.settings(settings);
 }
 
 /** A flow node as tests write them (any extra properties). */
@@ -91,14 +88,6 @@ export const catchNodes: FlowNode[] = [
   { id: 'statuses', type: 'helper', z: TAB },
 ];
 
-/** Collects every message a helper node receives from now on. */
-export function collect(node: Node, from: 'now' | 'load' = 'now'): Msg[] {
-  if (from === 'load') return inboxOf(node.id);
-  const got: Msg[] = [];
-  node.on('input', (msg: Msg) => got.push(msg));
-  return got;
-}
-
 /**
  * Every message each node received since the latest `helper.load()` (a Node-RED onReceive hook), so a
  * test can look at what a flow sent before `helper.load()` resolved: a status node may answer
@@ -106,8 +95,15 @@ export function collect(node: Node, from: 'now' | 'load' = 'now'): Msg[] {
  */
 const inbox = new Map<string, Msg[]>();
 const INBOX_HOOK = 'onReceive.navienTestInbox';
+/** How many inputs each node finished (called done()) since the latest load: an onComplete hook. */
+const completed = new Map<string, number>();
+const COMPLETE_HOOK = 'onComplete.navienTestInbox';
 
-function inboxOf(id: string): Msg[] {
+export function completedBy(id: string): number {
+  return completed.get(id) ?? 0;
+}
+
+export function inboxOf(id: string): Msg[] {
   let list = inbox.get(id);
   if (!list) {
     list = [];
@@ -120,52 +116,27 @@ function inboxOf(id: string): Msg[] {
 const loadFlows = helper.load.bind(helper);
 helper.load = (...args: Parameters<typeof helper.load>) => {
   inbox.clear();
+  completed.clear();
   return loadFlows(...args);
 };
 
 function startInbox(): void {
   inbox.clear();
-  hooks.remove(INBOX_HOOK);
+  completed.clear();
+  stopInbox();
   hooks.add(INBOX_HOOK, (event: { msg: Msg; destination: { id: string } }) => {
     inboxOf(event.destination.id).push(event.msg);
   });
+  hooks.add(COMPLETE_HOOK, (event: { node: { id: string } }) => {
+    completed.set(event.node.id, completedBy(event.node.id) + 1);
+  });
+}
+
+function stopInbox(): void {
+  hooks.remove(INBOX_HOOK);
+  hooks.remove(COMPLETE_HOOK);
 }
 
 export type Msg = NodeMessage & Record<string, unknown>;
-
-/**
- * Resolves with the next `count` messages a helper node receives, or with `from: 'load'` its
- * first `count` since the latest `helper.load()` (for nodes that send on their own at start).
- */
-export function nextMessages(
-  node: Node,
-  count = 1,
-  timeoutMs = 10_000,
-  from: 'now' | 'load' = 'now',
-): Promise<Msg[]> {
-  if (from === 'load') {
-    const seen = inboxOf(node.id);
-    return waitFor(() => seen.length >= count, {
-      timeout: timeoutMs,
-      what: `${count} message(s) at ${node.id} (got ${seen.length})`,
-    }).then(() => seen.slice(0, count));
-  }
-  return new Promise((resolve, reject) => {
-    const got: Msg[] = [];
-    const timer = setTimeout(() => {
-      node.removeListener('input', onInput);
-      reject(new Error(`expected ${count} message(s), got ${got.length}`));
-    }, timeoutMs);
-    const onInput = (msg: Msg) => {
-      got.push(msg);
-      if (got.length === count) {
-        clearTimeout(timer);
-        node.removeListener('input', onInput);
-        resolve(got);
-      }
-    };
-    node.on('input', onInput);
-  });
-}
 
 export const accountModule = withCatalog(accountNode);

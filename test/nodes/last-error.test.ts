@@ -1,31 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { errorText } from '../../src/navien/decode/error-codes';
 import type { RawDeviceEntry } from '../../src/navien/types';
-import { startSimulator, type Simulator } from '../../src/simulator';
 import devicesNode = require('../../src/navien-devices');
 import deviceInfoNode = require('../../src/navien-device-info');
 import statusNode = require('../../src/navien-status');
-import {
-  TAB,
-  accountConfig,
-  accountModule,
-  catchNodes,
-  collect,
-  helper,
-  initRuntime,
-  nextMessages,
-  startRuntime,
-  stopRuntime,
-  waitFor,
-  withCatalog,
-  type FlowNode,
-  type Msg,
-} from './flow-helpers';
-
-const NODES = [accountModule, ...[devicesNode, deviceInfoNode, statusNode].map(withCatalog)];
+import { nodeHarness, waitFor, type FlowNode, type Msg } from './harness';
 
 interface LastError {
   code: number;
@@ -36,49 +15,25 @@ interface LastError {
 /** The device list's `error` block (§9.8) through navien-devices, navien-device-info and navien-status. */
 describe('the last reported error through the nodes', function () {
   this.timeout(60_000);
-  let sim: Simulator;
-  let userDir: string;
+  const h = nodeHarness({
+    nodes: [devicesNode, deviceInfoNode, statusNode],
+    // --error-code 799: the first heater shows a leak, and the device list keeps the record.
+    simulator: { devices: 2, speed: 0, faults: { errorCode: 799 } },
+  });
   let macs: string[];
   let listed: RawDeviceEntry[];
 
-  before(async function () {
-    initRuntime();
-    // --error-code 799: the first heater shows a leak, and the device list keeps the record.
-    sim = await startSimulator({ devices: 2, speed: 0, faults: { errorCode: 799 } });
-    macs = [...sim.heaters.keys()];
-    listed = sim.rest.devices();
+  before(function () {
+    macs = h.macs;
+    listed = h.sim.rest.devices();
   });
-  after(async function () {
-    await sim.close();
-  });
-  beforeEach(async function () {
-    userDir = mkdtempSync(join(tmpdir(), 'navien-last-error-'));
-    helper.settings({ userDir });
-    sim.rest.setDevices(listed);
-    await startRuntime();
-  });
-  afterEach(async function () {
-    await stopRuntime();
-    rmSync(userDir, { recursive: true, force: true });
+  beforeEach(function () {
+    h.sim.rest.setDevices(listed);
   });
 
-  async function load(nodes: FlowNode[], target: Simulator = sim): Promise<void> {
-    await helper.load(
-      NODES,
-      [...catchNodes, accountConfig(target.apiUrl, target.mqttUrl), ...nodes],
-      {
-        acc: { email: target.email, password: target.password },
-      },
-    );
-  }
   async function listDevices(): Promise<Record<string, unknown>[]> {
-    await load([
-      { id: 'n', type: 'navien-devices', z: TAB, account: 'acc', wires: [['out']] },
-      { id: 'out', type: 'helper', z: TAB },
-    ]);
-    const got = nextMessages(helper.getNode('out'));
-    helper.getNode('n').receive({ payload: '' });
-    return (await got)[0].payload as Record<string, unknown>[];
+    await h.load([{ id: 'n', type: 'navien-devices', account: 'acc', wires: [['out']] }]);
+    return (await h.send('n', { payload: '' }, 'out', 10_000)).payload as Record<string, unknown>[];
   }
 
   it('navien-devices: lastError {code, text, time} for the faulty heater, null for the other', async function () {
@@ -95,7 +50,7 @@ describe('the last reported error through the nodes', function () {
 
   it('navien-devices: a null errorCode does not break the list; other codes, modelTypeCode and descaling pass', async function () {
     const [a, b] = listed;
-    sim.rest.setDevices([
+    h.sim.rest.setDevices([
       { ...a, error: { errorCode: null, errorOccuredTime: null } },
       {
         ...b,
@@ -120,13 +75,12 @@ describe('the last reported error through the nodes', function () {
   });
 
   it('navien-device-info: lastError comes from the device list (the record has no error block)', async function () {
-    await load([
-      { id: 'i', type: 'navien-device-info', z: TAB, account: 'acc', device: '', wires: [['out']] },
-      { id: 'out', type: 'helper', z: TAB },
+    await h.load([
+      { id: 'i', type: 'navien-device-info', account: 'acc', device: '', wires: [['out']] },
     ]);
-    const got = nextMessages(helper.getNode('out'), 2);
-    helper.getNode('i').receive({ device: macs[0] });
-    helper.getNode('i').receive({ device: macs[1] });
+    const got = h.next('out', 2);
+    h.node('i').receive({ device: macs[0] });
+    h.node('i').receive({ device: macs[1] });
     const [first, second] = await got;
     const p1 = first.payload as {
       lastError: LastError | null;
@@ -140,53 +94,44 @@ describe('the last reported error through the nodes', function () {
   });
 
   it('navien-status: an offline heater gets one message and a badge with its last reported error', async function () {
-    const offline = await startSimulator({
+    const offline = await h.startSimulator({
       devices: 2,
       offline: 2,
       speed: 0,
       faults: { errorCode: 799 },
     });
-    try {
-      const [faulty, quiet] = [...offline.heaters.keys()];
-      const statusOf = (id: string, device: string): FlowNode => ({
-        id,
-        type: 'navien-status',
-        z: TAB,
-        account: 'acc',
-        device,
-        interval: 0,
-        units: 'auto',
-        outputMode: 'every',
-        wires: [['out']],
-      });
-      await load(
-        [statusOf('s1', faulty), statusOf('s2', quiet), { id: 'out', type: 'helper', z: TAB }],
-        offline,
-      );
-      const statuses = collect(helper.getNode('statuses'));
-      const out = collect(helper.getNode('out'));
-      const badgeOf = (id: string): string[] =>
-        statuses
-          .filter((s) => (s.status as { source: { id: string } }).source.id === id)
-          .map((s) => String((s.status as { text: string }).text));
-      await waitFor(() => out.length === 2, { what: 'the two offline messages' });
-      const byMac = new Map(out.map((m: Msg) => [m.topic, m.payload as Record<string, unknown>]));
-      const faultyMsg = byMac.get(`navien/${faulty}/offline`);
-      assert.equal(faultyMsg?.connected, false);
-      const lastError = faultyMsg?.lastError as LastError;
-      assert.equal(lastError.code, 799);
-      assert.equal(lastError.text, 'E799 water leak');
-      assert.match(String(lastError.time), /^\d{4}-\d{2}-\d{2}T/);
-      assert.equal(byMac.get(`navien/${quiet}/offline`)?.lastError, null);
-      await waitFor(() => badgeOf('s1').includes('offline · E799'), { what: 'the faulty badge' });
-      await waitFor(() => badgeOf('s2').includes('device offline'), { what: 'the plain badge' });
-      // Asking again does not repeat the one-time message.
-      helper.getNode('s1').receive({ payload: '' });
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      assert.equal(out.length, 2);
-    } finally {
-      await helper.unload();
-      await offline.close();
-    }
+    const [faulty, quiet] = [...offline.heaters.keys()];
+    const statusOf = (id: string, device: string): FlowNode => ({
+      id,
+      type: 'navien-status',
+      account: 'acc',
+      device,
+      interval: 0,
+      units: 'auto',
+      outputMode: 'every',
+      wires: [['out']],
+    });
+    await h.load([statusOf('s1', faulty), statusOf('s2', quiet)], { cloud: offline });
+    const statuses = h.collect('statuses');
+    const out = h.collect('out');
+    const badgeOf = (id: string): string[] =>
+      statuses
+        .filter((s) => (s.status as { source: { id: string } }).source.id === id)
+        .map((s) => String((s.status as { text: string }).text));
+    await waitFor(() => out.length === 2, { what: 'the two offline messages' });
+    const byMac = new Map(out.map((m: Msg) => [m.topic, m.payload as Record<string, unknown>]));
+    const faultyMsg = byMac.get(`navien/${faulty}/offline`);
+    assert.equal(faultyMsg?.connected, false);
+    const lastError = faultyMsg?.lastError as LastError;
+    assert.equal(lastError.code, 799);
+    assert.equal(lastError.text, 'E799 water leak');
+    assert.match(String(lastError.time), /^\d{4}-\d{2}-\d{2}T/);
+    assert.equal(byMac.get(`navien/${quiet}/offline`)?.lastError, null);
+    await waitFor(() => badgeOf('s1').includes('offline · E799'), { what: 'the faulty badge' });
+    await waitFor(() => badgeOf('s2').includes('device offline'), { what: 'the plain badge' });
+    // Asking again does not repeat the one-time message: once the node is done, nothing more came.
+    h.node('s1').receive({ payload: '' });
+    await h.handled('s1');
+    assert.equal(out.length, 2);
   });
 });

@@ -1,32 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { programsOf, startSimulator, type Heater, type Simulator } from '../../src/simulator';
+import { programsOf, type Heater } from '../../src/simulator';
 import scheduleNode = require('../../src/navien-schedule');
-import {
-  TAB,
-  accountConfig,
-  accountModule,
-  catchNodes,
-  helper,
-  initRuntime,
-  nextMessages,
-  startRuntime,
-  stopRuntime,
-  withCatalog,
-  type FlowNode,
-  type Msg,
-} from './flow-helpers';
-
-const NODES = [accountModule, withCatalog(scheduleNode)];
-
-interface WireRequest {
-  topic: string;
-  clientID: string;
-  responseTopic: string;
-  request: Record<string, unknown> & { command: number };
-}
+import { nodeHarness, type Msg, type WirePublish } from './harness';
 
 interface ScheduleOut {
   enabled: boolean;
@@ -46,27 +21,16 @@ const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'];
 
 describe('navien-schedule against the simulator', function () {
   this.timeout(60_000);
-  let sim: Simulator;
-  let userDir: string;
+  const h = nodeHarness({ nodes: [scheduleNode], simulator: { devices: 1 } });
   let mac: string;
   let heater: Heater;
   /** Every publish any client made, as the broker saw it. */
-  let wire: WireRequest[];
-  let stopWatching: () => void;
+  let wire: WirePublish[];
 
-  before(async function () {
-    initRuntime();
-    sim = await startSimulator({ devices: 1 });
-    const first = [...sim.heaters.entries()][0];
-    assert.ok(first);
-    [mac, heater] = first;
+  before(function () {
+    ({ mac, heater } = h.first());
   });
-  after(async function () {
-    await sim.close();
-  });
-  beforeEach(async function () {
-    userDir = mkdtempSync(join(tmpdir(), 'navien-schedule-'));
-    helper.settings({ userDir });
+  beforeEach(function () {
     const held = programsOf(heater);
     held.ignoreWrites = false;
     held.schedule = {
@@ -77,27 +41,14 @@ describe('navien-schedule against the simulator', function () {
         { enable: 1, week: 124, hour: 22, min: 0, mode: 1, param: 98 },
       ],
     };
-    wire = [];
-    stopWatching = sim.broker.onPublish(({ topic, payload }) => {
-      const env = JSON.parse(payload.toString('utf8')) as Omit<WireRequest, 'topic'>;
-      wire.push({ topic, ...env });
-    });
-    await startRuntime();
-  });
-  afterEach(async function () {
-    stopWatching();
-    await stopRuntime();
-    rmSync(userDir, { recursive: true, force: true });
+    wire = h.wire();
   });
 
   async function load(props: Record<string, unknown> = {}): Promise<void> {
-    const flow: FlowNode[] = [
-      ...catchNodes,
-      accountConfig(sim.apiUrl, sim.mqttUrl),
+    await h.load([
       {
         id: 'sch',
         type: 'navien-schedule',
-        z: TAB,
         account: 'acc',
         device: mac,
         units: 'F',
@@ -105,27 +56,21 @@ describe('navien-schedule against the simulator', function () {
         ...props,
         wires: [['out']],
       },
-      { id: 'out', type: 'helper', z: TAB },
-    ];
-    await helper.load(NODES, flow, { acc: { email: sim.email, password: sim.password } });
+    ]);
   }
 
   async function send(payload: unknown): Promise<Msg> {
-    const got = nextMessages(helper.getNode('out'), 1, 20_000);
-    helper.getNode('sch').receive({ payload });
-    const [msg] = await got;
+    const msg = await h.send('sch', { payload });
     assert.ok(msg);
     return msg;
   }
 
   async function caught(payload: unknown): Promise<{ code: string; message: string }> {
-    const got = nextMessages(helper.getNode('caught'), 1, 20_000);
-    helper.getNode('sch').receive({ payload });
-    const [msg] = await got;
-    return msg?.error as { code: string; message: string };
+    const msg = await h.send('sch', { payload }, 'caught');
+    return msg.error as { code: string; message: string };
   }
 
-  function sent(suffix: string): WireRequest[] {
+  function sent(suffix: string): WirePublish[] {
     return wire.filter((w) => w.topic === `cmd/52/navilink-${mac}/${suffix}`);
   }
 
@@ -229,9 +174,9 @@ describe('navien-schedule against the simulator', function () {
 
   it('two edits sent at once both land: edits of one heater run one after the other', async function () {
     await load();
-    const got = nextMessages(helper.getNode('out'), 2, 20_000);
+    const got = h.next('out', 2, 20_000);
     for (const time of ['04:00', '04:30']) {
-      helper.getNode('sch').receive({
+      h.node('sch').receive({
         payload: {
           action: 'add',
           entry: { days: 'Mon', time, mode: 'electric', temperature: 130 },
@@ -310,7 +255,7 @@ describe('navien-schedule against the simulator', function () {
   it('invalid input: NAVIEN_INVALID_INPUT naming entry and field, nothing published', async function () {
     await load();
     await send({}); // caches the feature record (limits), as any first use does
-    wire = [];
+    wire.length = 0;
     const cases: [unknown, RegExp][] = [
       [
         {

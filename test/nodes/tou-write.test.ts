@@ -1,32 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { programsOf, startSimulator, type Heater, type Simulator } from '../../src/simulator';
+import { programsOf, type Heater } from '../../src/simulator';
 import touNode = require('../../src/navien-tou');
-import {
-  TAB,
-  accountConfig,
-  accountModule,
-  catchNodes,
-  helper,
-  initRuntime,
-  nextMessages,
-  startRuntime,
-  stopRuntime,
-  useSettings,
-  withCatalog,
-  type Msg,
-} from './flow-helpers';
-
-const NODES = [accountModule, withCatalog(touNode)];
-
-interface WirePublish {
-  topic: string;
-  clientID: string;
-  responseTopic: string;
-  request: Record<string, unknown> & { command: number };
-}
+import { nodeHarness, type Msg, type WirePublish } from './harness';
 
 interface TouOut {
   enabled: boolean;
@@ -48,63 +23,36 @@ const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'];
 
 describe('navien-tou writes the plan (simulator)', function () {
   this.timeout(60_000);
-  let sim: Simulator;
-  let userDir: string;
+  const h = nodeHarness({
+    nodes: [touNode],
+    simulator: { devices: 1 },
+    // The echo wait is the account's device-answer timeout: 1.5 s for the "no echo" case.
+    navienTimeouts: { deviceAnswerMs: 1500 },
+  });
   let mac: string;
   let heater: Heater;
   let wire: WirePublish[];
-  let stopWatching: () => void;
 
-  before(async function () {
-    initRuntime();
-    sim = await startSimulator({ devices: 1 });
-    const first = [...sim.heaters.entries()][0];
-    assert.ok(first);
-    [mac, heater] = first;
-  });
-  after(async function () {
-    await sim.close();
+  before(function () {
+    ({ mac, heater } = h.first());
   });
   beforeEach(async function () {
-    userDir = mkdtempSync(join(tmpdir(), 'navien-tou-write-'));
-    // The echo wait is the account's device-answer timeout: 1.5 s for the "no echo" case.
-    useSettings({ userDir, navienTimeouts: { deviceAnswerMs: 1500 } });
     programsOf(heater).ignoreWrites = false;
-    wire = [];
-    stopWatching = sim.broker.onPublish(({ topic, payload }) => {
-      wire.push({ topic, ...(JSON.parse(payload.toString('utf8')) as Omit<WirePublish, 'topic'>) });
-    });
-    await startRuntime();
-    await helper.load(
-      NODES,
-      [
-        ...catchNodes,
-        accountConfig(sim.apiUrl, sim.mqttUrl),
-        { id: 'tou', type: 'navien-tou', z: TAB, account: 'acc', device: mac, wires: [['out']] },
-        { id: 'out', type: 'helper', z: TAB },
-      ],
-      { acc: { email: sim.email, password: sim.password } },
-    );
-  });
-  afterEach(async function () {
-    stopWatching();
-    await stopRuntime();
-    rmSync(userDir, { recursive: true, force: true });
+    wire = h.wire();
+    await h.load([
+      { id: 'tou', type: 'navien-tou', account: 'acc', device: mac, wires: [['out']] },
+    ]);
   });
 
   async function send(payload: unknown): Promise<Msg> {
-    const got = nextMessages(helper.getNode('out'), 1, 20_000);
-    helper.getNode('tou').receive({ payload });
-    const [msg] = await got;
+    const msg = await h.send('tou', { payload });
     assert.ok(msg);
     return msg;
   }
 
   async function caught(payload: unknown): Promise<{ code: string; message: string }> {
-    const got = nextMessages(helper.getNode('caught'), 1, 20_000);
-    helper.getNode('tou').receive({ payload });
-    const [msg] = await got;
-    return msg?.error as { code: string; message: string };
+    const msg = await h.send('tou', { payload }, 'caught');
+    return msg.error as { code: string; message: string };
   }
 
   const writes = (): WirePublish[] =>
@@ -202,7 +150,7 @@ describe('navien-tou writes the plan (simulator)', function () {
 
   it('bad plans: NAVIEN_INVALID_INPUT naming the field, nothing published', async function () {
     await send(''); // caches the controller serial, as any first use does
-    wire = [];
+    wire.length = 0;
     const period = { days: 'Mon', start: '00:00', end: '23:59', priceMin: 0.1, priceMax: 0.2 };
     const cases: [unknown, RegExp][] = [
       [{ action: 'write', seasons: [] }, /seasons/],
@@ -246,10 +194,10 @@ describe('navien-tou writes the plan (simulator)', function () {
     programsOf(heater).ignoreWrites = true;
     const before = structuredClone(programsOf(heater).tou);
     // Another writer's echo on the same reply topic must not count as ours.
-    const stopEchoing = sim.broker.onPublish(({ topic, payload }) => {
+    const stopEchoing = h.onPublish(({ topic, payload }) => {
       if (!topic.endsWith('/ctrl/tou/rd')) return;
       const env = JSON.parse(payload.toString('utf8')) as WirePublish;
-      void sim.broker.publish(env.responseTopic, {
+      void h.sim.broker.publish(env.responseTopic, {
         response: { macAddress: mac, ...structuredClone(before) },
       });
     });

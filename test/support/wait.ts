@@ -8,23 +8,43 @@ export interface WaitOptions {
   what?: string;
 }
 
+/** Rejecters of the waits still polling, so a test's teardown can end the ones it left behind. */
+const pending = new Set<(reason: Error) => void>();
+
 /** Polls `check` every 10 ms until it returns true; rejects with "timed out waiting for <what>". */
 export function waitFor(check: () => boolean, opts: WaitOptions = {}): Promise<void> {
   const timeout = opts.timeout ?? 10_000;
   const what = opts.what ?? 'condition';
   const deadline = Date.now() + timeout;
   return new Promise<void>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const settle = (err?: Error): void => {
+      pending.delete(cancel);
+      clearTimeout(timer);
+      if (err) reject(err);
+      else resolve();
+    };
+    const cancel = (reason: Error): void => settle(new Error(`${reason.message} (${what})`));
     const tick = (): void => {
       try {
-        if (check()) return resolve();
+        if (check()) return settle();
       } catch (err) {
-        return reject(err instanceof Error ? err : new Error(String(err)));
+        return settle(err instanceof Error ? err : new Error(String(err)));
       }
-      if (Date.now() > deadline) return reject(new Error(`timed out waiting for ${what}`));
-      setTimeout(tick, 10);
+      if (Date.now() > deadline) return settle(new Error(`timed out waiting for ${what}`));
+      timer = setTimeout(tick, 10);
     };
+    pending.add(cancel);
     tick();
   });
+}
+
+/**
+ * Rejects every wait still polling. A test that timed out keeps running in the background; its
+ * waits would hold the process open (mocha without --exit) and act on the next test's flow.
+ */
+export function cancelWaits(reason = 'the test is over'): void {
+  for (const cancel of [...pending]) cancel(new Error(reason));
 }
 
 /** The NavienError `promise` rejects with; fails the test when it resolves or throws anything else. */
