@@ -5,10 +5,6 @@ import type { AwsCredentials } from '../../src/navien/types';
 
 export { rejection, waitFor } from './wait';
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /**
  * Resolves once the broker has handled every packet `m` sent before, and `m` every packet the
  * broker sent it before: one QoS 1 PUBLISH and its PUBACK on the same socket, both in order.
