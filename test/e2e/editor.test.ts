@@ -68,8 +68,11 @@ interface RedPage {
   nodes: {
     node: (id: string) => unknown;
     filterNodes: (filter: { type: string }) => { id: string; account: string }[];
+    eachConfig: (cb: (n: { id: string; type: string; name: string }) => void) => void;
+    eachNode: (cb: (n: { id: string; account?: string }) => void) => void;
     remove: (id: string) => unknown;
   };
+  actions: { invoke: (name: string) => void };
   editor: { edit: (node: unknown) => void };
   view: { redraw: (full: boolean) => void };
   sidebar: { help: { show: (type: string) => void } };
@@ -591,6 +594,83 @@ describe('e2e: editor in a real browser (Chromium)', function () {
     const debugText = await p().locator('.red-ui-debug-msg-payload').first().innerText();
     assert.ok(debugText.trim().length > 0, 'empty debug payload');
     assert.ok(!(await p().content()).includes(s.password), 'password visible in the editor page');
+  });
+
+  it('importing a second example: "Import copy" reuses the account the first one brought', async function () {
+    const example = (name: string): string =>
+      readFileSync(join(repoRoot, 'examples', `${name}.json`), 'utf8');
+    const accounts = (): Promise<{ id: string; name: string }[]> =>
+      p().evaluate(() => {
+        const found: { id: string; name: string }[] = [];
+        (window as unknown as { RED: RedPage }).RED.nodes.eachConfig((n) => {
+          if (n.type === 'navien-account') found.push({ id: n.id, name: n.name });
+        });
+        return found;
+      });
+    /** Menu → Import, paste, Import; then the nodes follow the mouse until a click drops them. */
+    const importText = async (json: string, x: number): Promise<void> => {
+      await p().evaluate(() =>
+        (window as unknown as { RED: RedPage }).RED.actions.invoke('core:show-import-dialog'),
+      );
+      await p().fill('#red-ui-clipboard-dialog-import-text', json);
+      // The dialog checks the text on keyup, as when someone pastes it.
+      await p().press('#red-ui-clipboard-dialog-import-text', 'End');
+      await p().click('#red-ui-clipboard-dialog-ok');
+      const drop = async (): Promise<void> => {
+        const box = await p().locator('#red-ui-workspace-chart').boundingBox();
+        assert.ok(box, 'no canvas');
+        await p().mouse.move(box.x + x, box.y + 150, { steps: 4 });
+        await p().mouse.click(box.x + x, box.y + 150);
+      };
+      const conflict = p().locator('.red-ui-notification button', { hasText: 'Import copy' });
+      await Promise.race([
+        conflict.waitFor({ state: 'visible', timeout: 5000 }).then(async () => {
+          await conflict.click();
+        }),
+        p().waitForTimeout(1500),
+      ]);
+      await drop();
+    };
+    const before = await accounts();
+
+    await importText(example('01 - List devices'), 250);
+    const first = await accounts();
+    assert.equal(first.length, before.length + 1, 'the first example brought no account');
+    assert.ok(first.some((a) => a.id === 'navien-example-account'));
+    // The user names the account (and would enter the login) once.
+    await p().evaluate(() => {
+      const red = (window as unknown as { RED: RedPage }).RED;
+      const account = red.nodes.node('navien-example-account') as { name: string };
+      account.name = 'My heater';
+    });
+
+    await importText(example('02 - Device info'), 600);
+    await p().screenshot({ path: join(ARTIFACTS, 'import-copy.png') });
+    const second = await accounts();
+    assert.deepEqual(
+      second.filter((a) => a.id === 'navien-example-account'),
+      [{ id: 'navien-example-account', name: 'My heater' }],
+    );
+    assert.equal(second.length, first.length, '"Import copy" made a second account');
+    const users = await p().evaluate(() =>
+      (window as unknown as { RED: RedPage }).RED.nodes
+        .filterNodes({ type: 'navien-device-info' })
+        .map((n) => n.account),
+    );
+    assert.deepEqual(users, ['navien-example-account']);
+
+    // Leave the workspace as it was for the tests after this one.
+    await p().evaluate(() => {
+      const red = (window as unknown as { RED: RedPage }).RED;
+      const imported: string[] = [];
+      red.nodes.eachNode((n) => {
+        if (n.account === 'navien-example-account' || /^navien-example/.test(n.id))
+          imported.push(n.id);
+      });
+      for (const id of imported) red.nodes.remove(id);
+      red.nodes.remove('navien-example-account');
+      red.view.redraw(true);
+    });
   });
 
   it('raised no browser console error and loaded nothing from outside loopback', function () {
