@@ -282,4 +282,67 @@ describe('e2e: the demo dashboard and the Tank card in a real browser (Chromium)
     assert.deepEqual(pageErrors(), []);
     assert.doesNotMatch(d().logs, /\[error\]/, 'Node-RED logged an error');
   });
+  it('the Tank card follows a dark dashboard theme: light text on the dark group background', async function () {
+    const flows = (await (await fetch(`${d().baseUrl}/flows`)).json()) as FlowNode[];
+    const dark = flows.map((n) =>
+      n.id === 'demo-dash-theme'
+        ? {
+            ...n,
+            colors: {
+              ...(n.colors as Record<string, string>),
+              surface: '#1e1e1e',
+              bgPage: '#121212',
+              groupBg: '#1e1e1e',
+              groupOutline: '#333333',
+            },
+          }
+        : n,
+    );
+    const deploy = await fetch(`${d().baseUrl}/flows`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Node-RED-Deployment-Type': 'full' },
+      body: JSON.stringify(dark),
+    });
+    assert.ok(deploy.status === 204 || deploy.status === 200, `deploy: HTTP ${deploy.status}`);
+    await p().goto(`${d().baseUrl}/dashboard`, { waitUntil: 'domcontentloaded' });
+    const card = p().locator(`.navien-card[data-mac="${CONTROLLED}"]`);
+    await card.locator('.navien-temp').waitFor({ timeout: 60_000 });
+    /** WCAG relative luminance of a CSS rgb()/rgba() colour. */
+    const colours = async (): Promise<{ card: string; text: string; temp: string }> =>
+      card.evaluate((el) => {
+        const temp = el.querySelector('.navien-temp');
+        return {
+          card: getComputedStyle(el).backgroundColor,
+          text: getComputedStyle(el).color,
+          temp: temp ? getComputedStyle(temp).color : '',
+        };
+      });
+    const luminance = (css: string): number => {
+      const [r, g, b] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
+        const c = Number(v) / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * (r ?? 0) + 0.7152 * (g ?? 0) + 0.0722 * (b ?? 0);
+    };
+    const contrast = (a: string, b: string): number => {
+      const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+      return ((hi ?? 0) + 0.05) / ((lo ?? 0) + 0.05);
+    };
+    // The theme reaches the page over the dashboard's socket, after the first paint.
+    await p().waitForFunction(
+      (mac) => {
+        const el = document.querySelector(`.navien-card[data-mac="${mac}"]`);
+        const m = el ? getComputedStyle(el).backgroundColor.match(/[\d.]+/g) : null;
+        return !!m && Number(m[0]) < 80 && Number(m[1]) < 80 && Number(m[2]) < 80;
+      },
+      CONTROLLED,
+      { timeout: 30_000 },
+    );
+    const c = await colours();
+    await p().screenshot({ path: join(ARTIFACTS, 'tank-card-dark.png'), fullPage: true });
+    assert.ok(luminance(c.card) < 0.05, `the card is not dark: ${c.card}`);
+    assert.ok(contrast(c.text, c.card) >= 7, `text ${c.text} on ${c.card}`);
+    assert.ok(contrast(c.temp, c.card) >= 7, `temperature ${c.temp} on ${c.card}`);
+    assert.deepEqual(pageErrors(), []);
+  });
 });
