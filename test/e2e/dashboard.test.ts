@@ -269,7 +269,6 @@ describe('e2e: the demo dashboard and the Tank card in a real browser (Chromium)
       body: JSON.stringify([...current, { id: tab, type: 'tab', label: 'Tank card' }, ...nodes]),
     });
     assert.ok(deploy.status === 204 || deploy.status === 200, `deploy: HTTP ${deploy.status}`);
-    await delay(2000);
     await p().goto(`${d().baseUrl}/dashboard/tank`, { waitUntil: 'domcontentloaded' });
     const broken = p().locator(`.navien-card[data-mac="${CONTROLLED}"]`);
     await broken.locator('.navien-error').waitFor({ timeout: 60_000 });
