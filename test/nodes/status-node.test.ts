@@ -23,20 +23,20 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
   });
 
   const macs = () => h.macs;
+  /** A status node on the harness account sending to `out`; `props` override the rest. */
+  const node = (id: string, props: Record<string, unknown> = {}): FlowNode => ({
+    id,
+    type: 'navien-status',
+    account: 'acc',
+    device: '',
+    interval: 0,
+    units: 'auto',
+    outputMode: 'every',
+    wires: [['out']],
+    ...props,
+  });
   function statusFlow(props: Record<string, unknown>): FlowNode[] {
-    return [
-      {
-        id: 's',
-        type: 'navien-status',
-        account: 'acc',
-        device: '',
-        interval: 300,
-        units: 'auto',
-        outputMode: 'every',
-        ...props,
-        wires: [['out']],
-      },
-    ];
+    return [node('s', { interval: 300, ...props, wires: [['out']] })];
   }
 
   it('streams decoded status for every device on the account, with units, names and times', async function () {
@@ -123,16 +123,7 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     const mac = macs()[0];
     const nodes: FlowNode[] = [];
     for (let i = 0; i < 100; i++) {
-      nodes.push({
-        id: `s${i}`,
-        type: 'navien-status',
-        account: 'acc',
-        device: mac,
-        interval: 0,
-        units: 'auto',
-        outputMode: 'every',
-        wires: [['out']],
-      });
+      nodes.push(node(`s${i}`, { device: mac }));
     }
     await h.load(nodes);
     await h.received('out', 100, 30_000);
@@ -145,22 +136,8 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     await h.load(
       [
         { id: 'acc2', type: 'navien-account', apiUrl: h.sim.apiUrl, mqttUrl: h.sim.mqttUrl },
-        {
-          id: 's1',
-          type: 'navien-status',
-          account: 'acc',
-          device: mac,
-          interval: 0,
-          wires: [['out1']],
-        },
-        {
-          id: 's2',
-          type: 'navien-status',
-          account: 'acc2',
-          device: mac,
-          interval: 0,
-          wires: [['out2']],
-        },
+        node('s1', { device: mac, wires: [['out1']] }),
+        node('s2', { account: 'acc2', device: mac, wires: [['out2']] }),
       ],
       { credentials: { acc: login, acc2: login } },
     );
@@ -273,25 +250,8 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
   it('never shows a password, token or AWS key in outputs, badges, errors or logs', async function () {
     const mac = macs()[0];
     await h.load([
-      {
-        id: 's',
-        type: 'navien-status',
-        account: 'acc',
-        device: mac,
-        interval: 0,
-        units: 'auto',
-        outputMode: 'every',
-        includeRaw: true,
-        wires: [['out']],
-      },
-      {
-        id: 'bad',
-        type: 'navien-status',
-        account: 'acc',
-        device: 'ffffffffffff',
-        interval: 0,
-        wires: [['out']],
-      },
+      node('s', { device: mac, includeRaw: true }),
+      node('bad', { device: 'ffffffffffff' }),
     ]);
     const out = h.inbox('out');
     const statuses = h.inbox('statuses');
@@ -340,16 +300,9 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
     const mac = macs()[0];
     const { statusRequests: requests, subscriptions } = h.watchHeater(mac);
     const clock = h.fakePollTimers();
-    const nodes: FlowNode[] = Array.from({ length: 20 }, (_, i) => ({
-      id: `s${i}`,
-      type: 'navien-status',
-      account: 'acc',
-      device: mac,
-      interval: 30,
-      units: i % 2 ? 'C' : 'auto',
-      outputMode: 'every',
-      wires: [['out']],
-    }));
+    const nodes: FlowNode[] = Array.from({ length: 20 }, (_, i) =>
+      node(`s${i}`, { device: mac, interval: 30, units: i % 2 ? 'C' : 'auto' }),
+    );
     await h.load(nodes);
     const out = h.inbox('out');
     await waitFor(() => out.length === 20, { timeout: 10_000, what: 'one status per node' });
@@ -368,18 +321,9 @@ describe('navien-status in a real Node-RED runtime with the simulated cloud', fu
 
   it('a flow that edits msg.payload of one status node does not change what another sends', async function () {
     const mac = macs()[0];
-    const node = (id: string, out: string): FlowNode => ({
-      id,
-      type: 'navien-status',
-      account: 'acc',
-      device: mac,
-      interval: 0,
-      units: 'auto',
-      outputMode: 'every',
-      includeRaw: true,
-      wires: [[out]],
-    });
-    await h.load([node('a', 'outA'), node('b', 'outB')]);
+    const editable = (id: string, out: string): FlowNode =>
+      node(id, { device: mac, includeRaw: true, wires: [[out]] });
+    await h.load([editable('a', 'outA'), editable('b', 'outB')]);
     // Whichever node's message is handled first vandalises its own payload, raw and units.
     let vandalised = 0;
     const vandal = (msg: Msg): void => {
