@@ -5,6 +5,7 @@
 import { Command, PROTOCOL_VERSION } from '../navien/mqtt/envelope';
 import { clientResponseTopic, responseTopic as ackTopic } from '../navien/mqtt/topics';
 import { NWP500_DEVICE_TYPE } from '../navien/constants';
+import { AnswerQueue } from './answer-queue';
 import { answerHistory } from './devices-history';
 import type { Heater } from './heater';
 
@@ -32,6 +33,8 @@ export interface DeviceHost {
   /** Requests answered so far, by topic suffix. */
   readonly answered: Map<string, number>;
   setSpeed(speed: number): void;
+  /** Resolves once every request received so far is answered and published. */
+  idle(): Promise<void>;
   stop(): void;
 }
 
@@ -84,13 +87,15 @@ export function attachHeaters(
   const latencyMs = options.latencyMs ?? 30;
   const log = options.log ?? (() => {});
   const answered = new Map<string, number>();
-  const pending = new Set<NodeJS.Timeout>();
+  const queue = new AnswerQueue(latencyMs);
   let stopped = false;
 
   const send = (topic: string, body: object): void => {
-    bus.publish(topic, JSON.stringify(body), 1).catch((err: unknown) => {
-      if (!stopped) log(`publish to ${topic} failed: ${String(err)}`);
-    });
+    queue.track(
+      bus.publish(topic, JSON.stringify(body), 1).catch((err: unknown) => {
+        if (!stopped) log(`publish to ${topic} failed: ${String(err)}`);
+      }),
+    );
   };
 
   const answer = (heater: Heater, suffix: string, env: Envelope): void => {
@@ -161,12 +166,9 @@ export function attachHeaters(
     if (!heater || !heater.connected) return;
     const env = parseEnvelope(payload);
     if (!env) return;
-    const timer = setTimeout(() => {
-      pending.delete(timer);
-      if (!stopped && heater.connected) answer(heater, suffix, env);
-    }, latencyMs);
-    timer.unref();
-    pending.add(timer);
+    queue.later(() => {
+      if (heater.connected) answer(heater, suffix, env);
+    });
   });
 
   const ticker = setInterval(() => {
@@ -179,11 +181,11 @@ export function attachHeaters(
     setSpeed(next: number) {
       speed = next;
     },
+    idle: () => queue.idle(),
     stop() {
       stopped = true;
       clearInterval(ticker);
-      for (const timer of pending) clearTimeout(timer);
-      pending.clear();
+      queue.stop();
       unsubscribe();
     },
   };

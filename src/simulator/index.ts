@@ -75,6 +75,11 @@ export interface Simulator extends HeaterControls {
   readonly deviceHost: DeviceHost;
   /** Answers the weekly-program and TOU requests (program-host.ts). */
   readonly programHost: ProgramHost;
+  /**
+   * Resolves once every MQTT request received so far is answered and published: between tests
+   * that share a simulator, so no late answer reaches the next test's subscriptions.
+   */
+  idle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -163,6 +168,9 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     deviceHost,
     programHost,
     ...controls,
+    async idle() {
+      await Promise.all([deviceHost.idle(), programHost.idle()]);
+    },
     close() {
       closed ??= (async () => {
         for (const timer of timers) clearInterval(timer);

@@ -7,6 +7,7 @@ import { NWP500_DEVICE_TYPE } from '../navien/constants';
 import { PROTOCOL_VERSION } from '../navien/mqtt/envelope';
 import { clientResponseTopic } from '../navien/mqtt/topics';
 import { ProgramTopics } from '../navien/protocol/programs';
+import { AnswerQueue } from './answer-queue';
 import { parseEnvelope, type DeviceBus, type Envelope } from './devices';
 import type { Heater } from './heater';
 import { answerProgramRequest } from './heater-programs';
@@ -14,6 +15,8 @@ import { answerProgramRequest } from './heater-programs';
 export interface ProgramHost {
   /** Program requests answered so far, by request suffix. */
   readonly answered: Map<string, number>;
+  /** Resolves once every request received so far is answered and published. */
+  idle(): Promise<void>;
   stop(): void;
 }
 
@@ -32,7 +35,7 @@ export function attachPrograms(
   const latencyMs = options.latencyMs ?? 30;
   const log = options.log ?? (() => {});
   const answered = new Map<string, number>();
-  const pending = new Set<NodeJS.Timeout>();
+  const queue = new AnswerQueue(latencyMs);
   let stopped = false;
 
   const answer = (heater: Heater, suffix: string, env: Envelope): void => {
@@ -56,9 +59,11 @@ export function attachPrograms(
           ...reply.response,
         },
       };
-      bus.publish(topic, JSON.stringify(body), 1).catch((err: unknown) => {
-        if (!stopped) log(`publish to ${topic} failed: ${String(err)}`);
-      });
+      queue.track(
+        bus.publish(topic, JSON.stringify(body), 1).catch((err: unknown) => {
+          if (!stopped) log(`publish to ${topic} failed: ${String(err)}`);
+        }),
+      );
     }
   };
 
@@ -71,20 +76,17 @@ export function attachPrograms(
     const heater = heaters.get(mac);
     const env = heater?.connected ? parseEnvelope(payload) : null;
     if (!heater || !env) return;
-    const timer = setTimeout(() => {
-      pending.delete(timer);
-      if (!stopped && heater.connected) answer(heater, suffix, env);
-    }, latencyMs);
-    timer.unref();
-    pending.add(timer);
+    queue.later(() => {
+      if (heater.connected) answer(heater, suffix, env);
+    });
   });
 
   return {
     answered,
+    idle: () => queue.idle(),
     stop() {
       stopped = true;
-      for (const timer of pending) clearTimeout(timer);
-      pending.clear();
+      queue.stop();
       unsubscribe();
     },
   };

@@ -366,6 +366,9 @@ export function nodeHarness(opts: HarnessOptions): Harness {
     await loading.catch(() => undefined);
     for (const cleanup of cleanups.splice(0)) await attempt(cleanup);
     await attempt(stopRuntime);
+    // The suite's simulator outlives the test: an answer still on its way to this test's client
+    // would otherwise reach the next test's device wildcard as an extra status.
+    await attempt(() => sim?.idle());
     rmSync(userDir, { recursive: true, force: true });
     if (errors.length > 0) throw errors[0];
   });

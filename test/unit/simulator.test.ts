@@ -138,6 +138,26 @@ describe('navien cloud simulator', function () {
     assert.equal((en.body.response?.usage as unknown[]).length, 2);
   });
 
+  it('idle() resolves once every request it received is answered and published', async () => {
+    const mac = [...sim.heaters.keys()][0] ?? '';
+    client = await connectAsync(sim.mqttUrl, { clientId: CLIENT_ID, reconnectPeriod: 0 });
+    await client.subscribeAsync(`cmd/52/navilink-${mac}/${CLIENT_ID}/res`, { qos: 1 });
+    await sim.idle(); // nothing asked yet
+    const answered = sim.deviceHost.answered.get('st') ?? 0;
+    const got: string[] = [];
+    client.on('message', (topic) => got.push(topic));
+    const req = envelope(mac, 'st', { command: 16777219 });
+    // QoS 1: the broker has the request (and the heater its timer) once the PUBACK is back.
+    await client.publishAsync(req.topic, JSON.stringify(req.body), { qos: 1 });
+    let idle = false;
+    const settled = sim.idle().then(() => (idle = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(idle, false, 'idle while the answer waits for its round-trip delay');
+    await settled;
+    assert.equal(sim.deviceHost.answered.get('st'), answered + 1);
+    await waitFor(() => got.length === 1, { timeout: 5000, what: 'the answer at the client' });
+  });
+
   it('keeps offline heaters silent while an online one answers the same request', async () => {
     const off = await startSimulator({ devices: 2, offline: 1 });
     try {
