@@ -67,7 +67,9 @@ describe('e2e: the demo (npm start)', function () {
     const { port, restPort, mqttPort } = demo;
     demo = await DemoProcess.start({ dir, ports: { port, restPort, mqttPort } });
     await demo.waitForLog(/signed in/);
-    await delay(2000);
+    // Connected over MQTT: sign-in and the credentials it needed are behind us, so a refused
+    // token would have been logged by now.
+    await demo.waitForLog(/navien mqtt: connected/);
     const second = ids(dir);
     assert.ok(second.includes('my-note'), "the user's node is gone");
     assert.ok(!second.includes('demo-list'), 'the node the user deleted came back');
