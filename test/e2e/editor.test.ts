@@ -608,7 +608,12 @@ describe('e2e: editor in a real browser (Chromium)', function () {
         return found;
       });
     /** Menu → Import, paste, Import; then the nodes follow the mouse until a click drops them. */
-    const importText = async (json: string, x: number): Promise<void> => {
+    /**
+     * Menu → Import, paste, Import. When the flow's nodes already exist, Node-RED asks first:
+     * `conflict` says that it must, and the test answers "Import copy". The imported nodes then
+     * follow the mouse until a click drops them.
+     */
+    const importText = async (json: string, x: number, conflict: boolean): Promise<void> => {
       await p().evaluate(() =>
         (window as unknown as { RED: RedPage }).RED.actions.invoke('core:show-import-dialog'),
       );
@@ -616,24 +621,18 @@ describe('e2e: editor in a real browser (Chromium)', function () {
       // The dialog checks the text on keyup, as when someone pastes it.
       await p().press('#red-ui-clipboard-dialog-import-text', 'End');
       await p().click('#red-ui-clipboard-dialog-ok');
-      const drop = async (): Promise<void> => {
-        const box = await p().locator('#red-ui-workspace-chart').boundingBox();
-        assert.ok(box, 'no canvas');
-        await p().mouse.move(box.x + x, box.y + 150, { steps: 4 });
-        await p().mouse.click(box.x + x, box.y + 150);
-      };
-      const conflict = p().locator('.red-ui-notification button', { hasText: 'Import copy' });
-      await Promise.race([
-        conflict.waitFor({ state: 'visible', timeout: 5000 }).then(async () => {
-          await conflict.click();
-        }),
-        p().waitForTimeout(1500),
-      ]);
-      await drop();
+      await p().waitForSelector('#red-ui-clipboard-dialog-ok', { state: 'hidden' });
+      if (conflict) {
+        await p().locator('.red-ui-notification button', { hasText: 'Import copy' }).click();
+      }
+      const box = await p().locator('#red-ui-workspace-chart').boundingBox();
+      assert.ok(box, 'no canvas');
+      await p().mouse.move(box.x + x, box.y + 150, { steps: 4 });
+      await p().mouse.click(box.x + x, box.y + 150);
     };
     const before = await accounts();
 
-    await importText(example('01 - List devices'), 250);
+    await importText(example('01 - List devices'), 250, false);
     const first = await accounts();
     assert.equal(first.length, before.length + 1, 'the first example brought no account');
     assert.ok(first.some((a) => a.id === 'navien-example-account'));
@@ -644,7 +643,7 @@ describe('e2e: editor in a real browser (Chromium)', function () {
       account.name = 'My heater';
     });
 
-    await importText(example('02 - Device info'), 600);
+    await importText(example('02 - Device info'), 600, true);
     await p().screenshot({ path: join(ARTIFACTS, 'import-copy.png') });
     const second = await accounts();
     assert.deepEqual(
